@@ -1,0 +1,49 @@
+"""Configuration is read from the environment when a config class is built."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import INSTANCE_DIR, ROOT, DevelopmentConfig, ProductionConfig, config_from_environment
+
+
+def test_defaults(tmp_path, monkeypatch):
+    monkeypatch.setattr("config.INSTANCE_DIR", tmp_path)
+    assert INSTANCE_DIR == ROOT / "instance"
+    config = DevelopmentConfig({})
+    assert config.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert config.COMMITMENTS_DIR == str(ROOT / "commitments")
+    # the development key is kept, so sessions survive a restart
+    assert DevelopmentConfig({}).SECRET_KEY == config.SECRET_KEY
+    assert len(config.SECRET_KEY) == 64
+
+
+def test_environment_overrides():
+    config = config_from_environment(
+        {
+            "TRACKER_ENV": "production",
+            "TRACKER_SECRET_KEY": "s" * 64,
+            "TRACKER_DATABASE_URL": "postgresql://tracker@db/tracker",
+            "TRACKER_COMMITMENTS_DIR": "/srv/commitments",
+        }
+    )
+    assert isinstance(config, ProductionConfig)
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://tracker@db/tracker"
+    assert config.COMMITMENTS_DIR == "/srv/commitments"
+    assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    with pytest.raises(RuntimeError, match="TRACKER_SECRET_KEY"):
+        ProductionConfig({})
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(RuntimeError, match="TRACKER_ENV"):
+        config_from_environment({"TRACKER_ENV": "staging"})
+
+
+def test_environment_is_read_when_the_class_is_built_not_at_import(monkeypatch):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    monkeypatch.setenv("TRACKER_ENV", "development")
+    assert config_from_environment().SQLALCHEMY_DATABASE_URI == "sqlite:////tmp/elsewhere.db"

@@ -1,0 +1,76 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from config import Config, config_from_environment
+
+from .database import configure_sqlite, guard_sqlite_writes
+from .extensions import bootstrap, csrf, db, migrate
+from .formatting import register_filters
+
+_guarded = False
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build an app for ``config`` (by default the class ``TRACKER_ENV`` names)."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_relative_config=False,
+    )
+    app.config.from_object(config or config_from_environment())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_repo_path("migrations")))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    _guard_writes_once()
+
+    from .cli import register_commands
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    register_commands(app)
+    register_filters(app)
+    _register_error_pages(app)
+    return app
+
+
+def _guard_writes_once() -> None:
+    global _guarded
+    if not _guarded:
+        guard_sqlite_writes(FlaskSession)
+        _guarded = True
+
+
+def _repo_path(name: str) -> str:
+    from config import ROOT
+
+    return str(ROOT / name)
+
+
+def _register_error_pages(app: Flask) -> None:
+    for status, title, message in (
+        (404, "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
+        (405, "Not allowed", "This address does not accept that kind of request."),
+        (500, "Something went wrong", "The server could not complete the request. Please try again later."),
+        (
+            503,
+            "Not available yet",
+            "The commitment framework has not been loaded into this site yet. "
+            "An administrator loads it with: flask --app wsgi framework load",
+        ),
+    ):
+        app.register_error_handler(status, _error_page(status, title, message))
+
+
+def _error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+    def handler(_error):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    return handler

@@ -1,0 +1,24 @@
+"""Template filters: how dates and numbers read to a person."""
+
+from __future__ import annotations
+
+import calendar
+
+from flask import Flask
+
+
+def long_date(value: str | None) -> str:
+    """``2000-12-13`` → ``13 December 2000``; ``2001-05`` → ``May 2001``; ``2001`` stays."""
+    if not value:
+        return ""
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    return parts[0]
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(long_date)
+    app.jinja_env.add_extension("jinja2.ext.do")

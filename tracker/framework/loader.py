@@ -1,0 +1,361 @@
+"""Load the framework directory: every file checked, every problem reported, nothing half-loaded.
+
+The directory holds ``focus_areas.yaml``, ``countries.yaml``, ``methodology.yaml`` and one file per
+instrument under ``instruments/``. Each file is read as text (``textyaml``), validated against its
+schema, then the files are checked against each other (ids, references, ranges). Problems of all
+files are gathered so that one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .model import Framework
+from .schema import (
+    PATTERN_MEANINGS,
+    CountriesFile,
+    FocusAreasFile,
+    InstrumentFile,
+    MethodologyFile,
+    parse_partial_date,
+)
+from .textyaml import Location, Problem, TextDocument, read_text_yaml
+
+FIXED_FILES = {
+    "focus_areas.yaml": FocusAreasFile,
+    "countries.yaml": CountriesFile,
+    "methodology.yaml": MethodologyFile,
+}
+INSTRUMENTS_DIR = "instruments"
+MAX_INSTRUMENT_FILES = 50
+
+
+class FrameworkError(Exception):
+    """The framework files have problems; ``problems`` lists every one, sorted by file and line."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load_framework(directory: str | os.PathLike[str]) -> Framework:
+    """Validate the whole directory and return the Framework, or raise FrameworkError."""
+    loader = _Loader(Path(directory))
+    framework = loader.run()
+    if loader.problems or framework is None:
+        raise FrameworkError(loader.problems)
+    return framework
+
+
+def validate_framework(directory: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem in the directory; an empty list means it loads."""
+    try:
+        load_framework(directory)
+    except FrameworkError as error:
+        return error.problems
+    return []
+
+
+def _display(path: Path) -> str:
+    """A path as the person typed it, relative to where they stand when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class _Loader:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.documents: dict[str, TextDocument] = {}
+
+    # -- reading --------------------------------------------------------------------------
+    def run(self) -> Framework | None:
+        shown_dir = _display(self.directory)
+        if not self.directory.is_dir():
+            self.problems.append(Problem(shown_dir, 1, 1, "", "not a directory"))
+            return None
+        parsed: dict[str, Any] = {}
+        for name, schema in FIXED_FILES.items():
+            parsed[name] = self._read(self.directory / name, schema)
+        instruments = []
+        for path in self._instrument_paths():
+            instrument_file = self._read(path, InstrumentFile)
+            if instrument_file is not None:
+                instruments.append((path, instrument_file.instrument))
+        self._refuse_strangers()
+        if self.problems or any(value is None for value in parsed.values()):
+            return None
+        if not instruments:
+            self.problems.append(
+                Problem(_display(self.directory / INSTRUMENTS_DIR), 1, 1, "", "no instrument files (*.yaml)")
+            )
+            return None
+        framework = Framework(
+            focus_areas=parsed["focus_areas.yaml"].focus_areas,
+            instruments=tuple(instrument for _, instrument in instruments),
+            countries=parsed["countries.yaml"].countries,
+            methodology=parsed["methodology.yaml"].methodology,
+        )
+        self._check_references(framework, [path for path, _ in instruments])
+        return None if self.problems else framework
+
+    def _instrument_paths(self) -> list[Path]:
+        folder = self.directory / INSTRUMENTS_DIR
+        if not folder.is_dir():
+            self.problems.append(Problem(_display(folder), 1, 1, "", "missing folder of instrument files"))
+            return []
+        paths = sorted(folder.glob("*.yaml"))
+        if len(paths) > MAX_INSTRUMENT_FILES:
+            self.problems.append(
+                Problem(_display(folder), 1, 1, "", f"{len(paths)} files, over the limit of {MAX_INSTRUMENT_FILES}")
+            )
+            return []
+        return paths
+
+    def _refuse_strangers(self) -> None:
+        """A YAML file that is not part of the framework is a mistake (a typo'd name, a .yml)."""
+        known = set(FIXED_FILES)
+        for path in sorted(self.directory.rglob("*")):
+            relative = path.relative_to(self.directory)
+            if path.suffix not in {".yaml", ".yml"}:
+                continue
+            expected = (
+                relative.parts[0] == INSTRUMENTS_DIR and len(relative.parts) == 2 and path.suffix == ".yaml"
+            ) or (len(relative.parts) == 1 and relative.name in known)
+            if not expected:
+                self.problems.append(
+                    Problem(
+                        _display(path),
+                        1,
+                        1,
+                        "",
+                        f"not a framework file (expected {', '.join(sorted(known))} or {INSTRUMENTS_DIR}/*.yaml)",
+                    )
+                )
+
+    def _read(self, path: Path, schema: type) -> Any:
+        shown = _display(path)
+        if not path.is_file():
+            self.problems.append(Problem(shown, 1, 1, "", "missing file"))
+            return None
+        document, problems = read_text_yaml(path, shown)
+        self.problems.extend(problems)
+        if problems:
+            return None
+        self.documents[shown] = document
+        try:
+            return TypeAdapter(schema).validate_python(document.data)
+        except ValidationError as error:
+            self.problems.extend(_schema_problems(error, document, schema))
+            return None
+
+    # -- cross-checks ---------------------------------------------------------------------
+    def _report(self, path: Path, location: Location, message: str) -> None:
+        self.problems.append(self.documents[_display(path)].problem(location, message))
+
+    def _unique(self, path: Path, items: Iterable[tuple[Location, str]], what: str) -> None:
+        seen: dict[str, Location] = {}
+        for location, value in items:
+            if value in seen:
+                first_line = self.documents[_display(path)].position(seen[value])[0]
+                self._report(path, location, f"duplicate {what} {value!r} (first on line {first_line})")
+            else:
+                seen[value] = location
+
+    def _check_references(self, framework: Framework, instrument_paths: list[Path]) -> None:
+        directory = self.directory
+        focus_path, countries_path, method_path = (directory / name for name in FIXED_FILES)
+        methodology = framework.methodology
+        focus_ids = {f.id for f in framework.focus_areas}
+        indicator_ids = {i.id for i in methodology.indicators}
+        level_ids = [level.id for level in methodology.status_levels]
+        band_ids = {band.id for band in methodology.rating_bands}
+
+        self._unique(
+            focus_path, ((("focus_areas", n, "id"), f.id) for n, f in enumerate(framework.focus_areas)), "focus area id"
+        )
+
+        # instruments and their commitments; commitment ids are unique across all instruments
+        commitment_places: list[tuple[Path, Location, str]] = []
+        instrument_places: dict[str, Path] = {}
+        for path, instrument in zip(instrument_paths, framework.instruments, strict=True):
+            if instrument.id != path.stem:
+                self._report(
+                    path,
+                    ("instrument", "id"),
+                    f"instrument id {instrument.id!r} must equal the file name {path.stem!r}",
+                )
+            instrument_places[instrument.id] = path
+            for n, commitment in enumerate(instrument.commitments):
+                here = ("instrument", "commitments", n)
+                commitment_places.append((path, (*here, "id"), commitment.id))
+                for k, focus in enumerate(commitment.focus_areas):
+                    if focus not in focus_ids:
+                        self._report(path, (*here, "focus_areas", k), f"unknown focus area {focus!r}")
+                for k, indicator in enumerate(commitment.indicators):
+                    if indicator not in indicator_ids:
+                        self._report(path, (*here, "indicators", k), f"unknown indicator {indicator!r}")
+                if not methodology.weights.min <= commitment.weight <= methodology.weights.max:
+                    self._report(
+                        path,
+                        (*here, "weight"),
+                        f"weight {commitment.weight} is outside the methodology's range "
+                        f"{methodology.weights.min}–{methodology.weights.max}",
+                    )
+                self._unique_within(path, here, "focus_areas", commitment.focus_areas, "focus area")
+                self._unique_within(path, here, "indicators", commitment.indicators, "indicator")
+        seen: dict[str, tuple[Path, Location]] = {}
+        for path, location, commitment_id in commitment_places:
+            if commitment_id in seen:
+                first_path, first_location = seen[commitment_id]
+                line = self.documents[_display(first_path)].position(first_location)[0]
+                self._report(
+                    path,
+                    location,
+                    f"duplicate commitment id {commitment_id!r} (first in {_display(first_path)}:{line})",
+                )
+            else:
+                seen[commitment_id] = (path, location)
+
+        # countries and what they signed
+        self._unique(
+            countries_path,
+            ((("countries", n, "code"), c.code) for n, c in enumerate(framework.countries)),
+            "country code",
+        )
+        for n, country in enumerate(framework.countries):
+            here = ("countries", n)
+            self._unique(
+                countries_path,
+                (((*here, "signatures", k, "instrument"), s.instrument) for k, s in enumerate(country.signatures)),
+                "signature of instrument",
+            )
+            for k, signature in enumerate(country.signatures):
+                instrument_path = instrument_places.get(signature.instrument)
+                if instrument_path is None:
+                    self._report(
+                        countries_path,
+                        (*here, "signatures", k, "instrument"),
+                        f"unknown instrument {signature.instrument!r}",
+                    )
+                    continue
+                signed_instrument = framework.instrument(signature.instrument)
+                if signature.signed_on < signed_instrument.adopted_on:
+                    self._report(
+                        countries_path,
+                        (*here, "signatures", k, "date"),
+                        f"signed {signature.date}, before the instrument was adopted ({signed_instrument.adopted})",
+                    )
+            for k, former in enumerate(country.names):
+                if former.from_ and parse_partial_date(former.from_) >= parse_partial_date(former.until):
+                    self._report(
+                        countries_path,
+                        (*here, "names", k, "until"),
+                        f"'until' ({former.until}) must come after 'from' ({former.from_})",
+                    )
+
+        # methodology: its own ids, order and references
+        for key, items in (
+            ("status_levels", methodology.status_levels),
+            ("rating_bands", methodology.rating_bands),
+            ("indicators", methodology.indicators),
+            ("negative_indicators", methodology.negative_indicators),
+            ("exclusions", methodology.exclusions),
+        ):
+            self._unique(
+                method_path,
+                ((("methodology", key, n, "id"), item.id) for n, item in enumerate(items)),
+                f"{key[:-1].replace('_', ' ')} id",
+            )
+        for n in range(1, len(methodology.status_levels)):
+            if methodology.status_levels[n].points <= methodology.status_levels[n - 1].points:
+                self._report(
+                    method_path,
+                    ("methodology", "status_levels", n, "points"),
+                    "points must rise from one status level to the next",
+                )
+        for field in ("required_above", "cap_without_evidence"):
+            value = getattr(methodology.evidence, field)
+            if value not in level_ids:
+                self._report(method_path, ("methodology", "evidence", field), f"unknown status level {value!r}")
+        if methodology.weights.min > methodology.weights.max:
+            self._report(method_path, ("methodology", "weights", "max"), "max must not be below min")
+        bands = methodology.rating_bands
+        if bands[0].min != 0:
+            self._report(
+                method_path, ("methodology", "rating_bands", 0, "min"), "the first rating band must start at 0"
+            )
+        for n in range(1, len(bands)):
+            if bands[n].min <= bands[n - 1].min:
+                self._report(method_path, ("methodology", "rating_bands", n, "min"), "rating bands must rise strictly")
+        commitment_ids = {c.id for c in framework.commitments}
+        for n, negative in enumerate(methodology.negative_indicators):
+            here = ("methodology", "negative_indicators", n)
+            if negative.commitment not in commitment_ids:
+                self._report(method_path, (*here, "commitment"), f"unknown commitment {negative.commitment!r}")
+            if negative.rating_cap not in band_ids:
+                self._report(method_path, (*here, "rating_cap"), f"unknown rating band {negative.rating_cap!r}")
+
+    def _unique_within(self, path: Path, here: Location, key: str, values: tuple[str, ...], what: str) -> None:
+        self._unique(path, (((*here, key, k), value) for k, value in enumerate(values)), what)
+
+
+def _schema_problems(error: ValidationError, document: TextDocument, schema: type) -> Iterator[Problem]:
+    """Pydantic's errors in words a person editing YAML can act on, each at its line and column."""
+    details = error.errors(include_url=False)
+    failing = [tuple(d["loc"]) for d in details if d["type"] != "too_short"]
+    for detail in details:
+        location: Location = tuple(detail["loc"])
+        kind = detail["type"]
+        # a list whose every item failed also says "too short": the item errors say it better
+        if kind == "too_short" and any(other[: len(location)] == location and other != location for other in failing):
+            continue
+        yield document.problem(_yaml_location(location), _message(detail, location))
+
+
+def _yaml_location(location: Location) -> Location:
+    """Pydantic says ``from_`` where the YAML says ``from``."""
+    return tuple("from" if part == "from_" else part for part in location)
+
+
+def _message(detail: dict[str, Any], location: Location) -> str:
+    kind = detail["type"]
+    context = detail.get("ctx") or {}
+    given = detail.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind in {"unexpected_keyword_argument", "extra_forbidden"}:
+        return "unknown key"
+    if kind == "string_pattern_mismatch":
+        meaning = PATTERN_MEANINGS.get(context.get("pattern", ""), f"a value matching {context.get('pattern')}")
+        return f"{given!r} is not {meaning}"
+    if kind in {"dataclass_type", "dict_type", "model_type"}:
+        return f"expected a mapping of keys, got {_kind_of(given)}"
+    if kind in {"tuple_type", "list_type"}:
+        return f"expected a list, got {_kind_of(given)}"
+    if kind in {"string_type"}:
+        return f"expected text, got {_kind_of(given)}"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"{given!r} is not a whole number"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{given!r} is not true or false"
+    if kind == "value_error":
+        return str(context.get("error", detail["msg"]))
+    if kind == "literal_error":
+        return f"{given!r} is not one of {context.get('expected')}"
+    return f"{detail['msg']}" + (f" (got {given!r})" if isinstance(given, str) else "")
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"text {value!r}"

@@ -1,0 +1,183 @@
+"""Typed SQLAlchemy 2.0 models.
+
+The framework tables are versioned: a cycle pins a ``FrameworkVersion`` and its rows never change,
+so a past cycle is always read against what it was reported on. Each version also keeps its
+canonical JSON ``document``, from which the pure ``Framework`` object is rebuilt. ``Country`` is
+not versioned: users and reports belong to a country whatever the framework says of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .database import Base, UTCDateTime, utcnow
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Enums stored as their value in a VARCHAR with a named CHECK constraint, on every database."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class InstrumentKind(enum.Enum):
+    DECLARATION = "declaration"
+    STATEMENT = "statement"
+    ACTION_PLAN = "action_plan"
+
+
+class SignatureBasis(enum.Enum):
+    SIGNED = "signed"
+    PARTICIPATES = "participates"
+
+
+class FrameworkVersion(Base):
+    """One loaded framework, identified by the SHA-256 of its canonical content."""
+
+    __tablename__ = "framework_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(500))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    instruments: Mapped[list[Instrument]] = relationship(
+        back_populates="version", order_by="Instrument.position", cascade="all, delete-orphan"
+    )
+    focus_areas: Mapped[list[FocusArea]] = relationship(
+        back_populates="version", order_by="FocusArea.position", cascade="all, delete-orphan"
+    )
+    signatures: Mapped[list[Signature]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
+
+# at most one current version, enforced by the database on SQLite and PostgreSQL alike
+Index(
+    "uq_framework_version_current",
+    FrameworkVersion.is_current,
+    unique=True,
+    sqlite_where=FrameworkVersion.is_current.is_(True),
+    postgresql_where=FrameworkVersion.is_current.is_(True),
+)
+
+
+commitment_focus_area = Table(
+    "commitment_focus_area",
+    Base.metadata,
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True),
+    Column("focus_area_id", ForeignKey("focus_area.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class FocusArea(Base):
+    __tablename__ = "focus_area"
+    __table_args__ = (UniqueConstraint("version_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+    version: Mapped[FrameworkVersion] = relationship(back_populates="focus_areas")
+
+
+class Instrument(Base):
+    __tablename__ = "instrument"
+    __table_args__ = (UniqueConstraint("version_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    short_title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[InstrumentKind] = mapped_column(_enum(InstrumentKind, "instrument_kind"))
+    adopted: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+
+    version: Mapped[FrameworkVersion] = relationship(back_populates="instruments")
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="instrument", order_by="Commitment.position", cascade="all, delete-orphan"
+    )
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+    __table_args__ = (
+        UniqueConstraint("version_id", "code"),
+        CheckConstraint("weight >= 0", name="weight_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    passage: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="commitments")
+    focus_areas: Mapped[list[FocusArea]] = relationship(secondary=commitment_focus_area, order_by="FocusArea.position")
+
+
+class Country(Base):
+    """A country by its ISO 3166-1 alpha-2 code (Kosovo: XK); ``name`` is today's name."""
+
+    __tablename__ = "country"
+    __table_args__ = (CheckConstraint("length(code) = 2", name="code_two_letters"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Signature(Base):
+    """A country's signature of (or participation in) an instrument, in one framework version."""
+
+    __tablename__ = "signature"
+    __table_args__ = (UniqueConstraint("version_id", "country_id", "instrument_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"), index=True)
+    signed: Mapped[str] = mapped_column(String(10))  # as written: YYYY, YYYY-MM or YYYY-MM-DD
+    signed_on: Mapped[dt.date] = mapped_column(Date)  # the first day ``signed`` can mean
+    basis: Mapped[SignatureBasis] = mapped_column(_enum(SignatureBasis, "signature_basis"))
+
+    version: Mapped[FrameworkVersion] = relationship(back_populates="signatures")
+    country: Mapped[Country] = relationship()
+    instrument: Mapped[Instrument] = relationship()

@@ -1,0 +1,72 @@
+"""Public pages: the framework browser and the health check. Thin: data comes from queries."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, render_template
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import queries
+from ..framework import Framework
+from . import bp
+
+
+def _framework() -> Framework:
+    framework = queries.current_framework()
+    if framework is None:
+        abort(503, description="framework-not-loaded")
+    return framework
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    """200 when the database answers; 503 otherwise, so a load balancer takes the worker out."""
+    try:
+        ok = queries.database_answers()
+    except SQLAlchemyError:
+        ok = False
+    if not ok:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok")
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    return render_template("public/home.html", framework=_framework())
+
+
+@bp.get("/framework/")
+def framework_overview():  # type: ignore[no-untyped-def]
+    return render_template("public/framework.html", framework=_framework())
+
+
+@bp.get("/framework/instruments/<instrument_id>")
+def instrument(instrument_id: str):  # type: ignore[no-untyped-def]
+    framework = _framework()
+    try:
+        chosen = framework.instrument(instrument_id)
+    except KeyError:
+        abort(404)
+    return render_template(
+        "public/instrument.html", framework=framework, instrument=chosen, signatories=framework.signatories(chosen.id)
+    )
+
+
+@bp.get("/framework/focus-areas")
+def focus_areas():  # type: ignore[no-untyped-def]
+    return render_template("public/focus_areas.html", framework=_framework())
+
+
+@bp.get("/framework/crosswalk")
+def crosswalk():  # type: ignore[no-untyped-def]
+    return render_template("public/crosswalk.html", framework=_framework())
+
+
+@bp.get("/framework/countries")
+def countries():  # type: ignore[no-untyped-def]
+    framework = _framework()
+    signed = {
+        (country.code, signature.instrument): signature
+        for country in framework.countries
+        for signature in country.signatures
+    }
+    return render_template("public/countries.html", framework=framework, signed=signed)
