@@ -21,7 +21,7 @@ from tracker.extensions import db
 from tracker.framework import Framework, load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITMENTS_DIR = ROOT / "commitments"
+COMMITMENTS_DIR = Path(os.environ.get("TMP_COMMITMENTS", ROOT / "commitments"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -95,3 +95,74 @@ def client(app):
 @pytest.fixture
 def runner(empty_app):
     return empty_app.test_cli_runner()
+
+
+# ----------------------------------------------------------------------------- people
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2id hash of PASSWORD, made once: hashing is slow on purpose."""
+    from tracker.passwords import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def people(app, password_hash):
+    """An admin, a secretariat member, and two focal points each for Albania and Serbia; their emails by name."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from tracker.database import write_transaction
+    from tracker.models import Country, Role, User
+
+    accounts = {
+        "admin": (Role.ADMIN, None),
+        "secretariat": (Role.SECRETARIAT, None),
+        "albania": (Role.FOCAL_POINT, "AL"),
+        "albania2": (Role.FOCAL_POINT, "AL"),
+        "serbia": (Role.FOCAL_POINT, "RS"),
+    }
+    with app.app_context(), write_transaction(db.session):
+        countries = {c.code: c for c in db.session.execute(select(Country)).scalars()}
+        for name, (role, code) in accounts.items():
+            db.session.add(
+                User(
+                    email=f"{name}@example.org",
+                    name=name.title(),
+                    role=role,
+                    country=countries[code] if code else None,
+                    password_hash=password_hash,
+                    session_token=secrets.token_hex(32),
+                )
+            )
+    return {name: f"{name}@example.org" for name in accounts}
+
+
+def log_in(client, email: str, password: str = PASSWORD, next: str | None = None):
+    """POST the login form; returns the response (a redirect on success)."""
+    data = {"email": email, "password": password}
+    if next is not None:
+        data["next"] = next
+    return client.post("/login", data=data)
+
+
+def user_id(app, email: str) -> int:
+    from sqlalchemy import select
+
+    from tracker.models import User
+
+    with app.app_context():
+        return db.session.execute(select(User.id).where(User.email == email)).scalar_one()
+
+
+def audit_actions(app) -> list[str]:
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    with app.app_context():
+        return list(db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())

@@ -11,8 +11,8 @@ def test_defaults(tmp_path, monkeypatch):
     monkeypatch.setattr("config.INSTANCE_DIR", tmp_path)
     assert INSTANCE_DIR == ROOT / "instance"
     config = DevelopmentConfig({})
-    assert config.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert config.COMMITMENTS_DIR == str(ROOT / "commitments")
+    assert f"sqlite:///{tmp_path / 'tracker.db'}" == config.SQLALCHEMY_DATABASE_URI
+    assert str(ROOT / "commitments") == config.COMMITMENTS_DIR
     # the development key is kept, so sessions survive a restart
     assert DevelopmentConfig({}).SECRET_KEY == config.SECRET_KEY
     assert len(config.SECRET_KEY) == 64

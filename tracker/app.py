@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_sqlalchemy.session import Session as FlaskSession
+from flask_wtf.csrf import CSRFError
 
-from config import Config, config_from_environment
+from config import ROOT, Config, config_from_environment
 
 from .database import configure_sqlite, guard_sqlite_writes
 from .extensions import bootstrap, csrf, db, migrate
 from .formatting import register_filters
+from .security import init_security
 
 _guarded = False
 
@@ -24,17 +26,23 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or config_from_environment())
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_repo_path("migrations")))
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
     _guard_writes_once()
 
+    from . import audit  # noqa: F401  (attaches the audit table's append-only triggers)
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
     from .cli import register_commands
     from .public import bp as public_bp
 
+    init_security(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     register_commands(app)
     register_filters(app)
     _register_error_pages(app)
@@ -48,17 +56,12 @@ def _guard_writes_once() -> None:
         _guarded = True
 
 
-def _repo_path(name: str) -> str:
-    from config import ROOT
-
-    return str(ROOT / name)
-
-
 def _register_error_pages(app: Flask) -> None:
     for status, title, message in (
         (404, "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
         (405, "Not allowed", "This address does not accept that kind of request."),
-        (500, "Something went wrong", "The server could not complete the request. Please try again later."),
+        (400, "Bad request", "The request could not be understood. If you were sending a form, go back and try again."),
+        (403, "Not allowed", "Your account does not give access to this page."),
         (
             503,
             "Not available yet",
@@ -67,6 +70,15 @@ def _register_error_pages(app: Flask) -> None:
         ),
     ):
         app.register_error_handler(status, _error_page(status, title, message))
+    app.register_error_handler(
+        CSRFError,
+        _error_page(
+            400,
+            "This form has expired",
+            "The form was open too long or was not sent from this site, so nothing was saved. "
+            "Go back, reload the page and send it again.",
+        ),
+    )
 
 
 def _error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]

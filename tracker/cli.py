@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .audit import Actor
+from .extensions import db
 from .framework import FrameworkError, load_framework
+from .models import Role, User
+from .passwords import password_problem
+
+CLI_ACTOR = Actor(None, "command line")
 
 framework_cli = AppGroup("framework", help="Validate and load the commitment framework (commitments/*.yaml).")
 
@@ -53,7 +60,7 @@ def load_command(directory: str | None) -> None:
     except FrameworkError as error:
         _report_problems(error)
         raise SystemExit(1) from None
-    result = store_framework(framework, source=str(path))
+    result = store_framework(framework, source=str(path), actor=CLI_ACTOR)
     if result.created:
         state = "stored as a new version and made current"
     elif result.made_current:
@@ -63,5 +70,95 @@ def load_command(directory: str | None) -> None:
     click.echo(f"framework {result.content_hash[:12]} from {path}: {state}")
 
 
+# ----------------------------------------------------------------------------- users
+users_cli = AppGroup("users", help="Create, disable and list user accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="Full name (defaults to the email address).")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--country", "country_code", default=None, help="ISO 3166 code; focal points only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+def create_user_command(email: str, name: str, role: str, country_code: str | None, password_stdin: bool) -> None:
+    """Create an account; without --password-stdin it gets an invitation link instead."""
+    from . import services
+
+    try:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            problem = password_problem(password)
+            if problem:
+                raise services.DomainError(problem)
+            user = services.create_user(email, name, Role(role), country_code, password, CLI_ACTOR)
+            click.echo(f"created {user.email} ({user.role.value}{', ' + country_code.upper() if country_code else ''})")
+        else:
+            user, token = services.invite_user(email, name, Role(role), country_code, CLI_ACTOR)
+            click.echo(f"created {user.email}; they set a password at: /invitation/{token}")
+    except services.DomainError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_user_command(email: str) -> None:
+    """Disable an account and end all its sessions."""
+    from . import services
+
+    user = _user_by_email(email)
+    services.set_user_active(user.id, False, CLI_ACTOR, reason="command line")
+    click.echo(f"disabled {user.email}; every session of the account has ended")
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """Every account: email, role, country, state."""
+    from . import queries
+
+    for user in queries.users():
+        state = "active" if user.is_active else "disabled"
+        if user.password_hash is None:
+            state += ", invited"
+        click.echo(f"{user.email:40} {user.role.value:12} {user.country.code if user.country else '--':3} {state}")
+
+
+def _user_by_email(email: str) -> User:
+    from sqlalchemy import select
+
+    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+# ----------------------------------------------------------------------------- audit
+audit_cli = AppGroup("audit", help="The append-only audit trail.")
+
+
+@audit_cli.command("verify")
+def verify_audit_command() -> None:
+    """Check the hash chain of the audit trail; exit 1 on the first sign of tampering."""
+    from sqlalchemy import func, select
+
+    from .audit import ChainBreak, verify_chain
+    from .models import AuditEvent
+
+    total = db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    breaks: list[ChainBreak] = []
+    with click.progressbar(length=total, label="checking audit events", file=sys.stderr) as bar:
+        for item in verify_chain(db.session):
+            if isinstance(item, ChainBreak):
+                breaks.append(item)
+            else:
+                bar.update(1)
+    for problem in breaks:
+        click.echo(str(problem), err=True)
+    if breaks:
+        click.echo(f"{len(breaks)} break(s) in the audit chain of {total} events", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {total} events")
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(framework_cli)
+    for group in (framework_cli, users_cli, audit_cli):
+        app.cli.add_command(group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 
 from flask import Flask
 
@@ -19,6 +20,19 @@ def long_date(value: str | None) -> str:
     return parts[0]
 
 
+def datetime_utc(value: dt.datetime | None) -> str:
+    """``2026-11-28 16:05 UTC``: staff across several time zones read one clock."""
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(long_date)
+    app.add_template_filter(datetime_utc)
+    app.add_template_global(now_utc)
     app.jinja_env.add_extension("jinja2.ext.do")

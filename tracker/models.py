@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +150,7 @@ class Commitment(Base):
     weight: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
 
+    version: Mapped[FrameworkVersion] = relationship()
     instrument: Mapped[Instrument] = relationship(back_populates="commitments")
     focus_areas: Mapped[list[FocusArea]] = relationship(secondary=commitment_focus_area, order_by="FocusArea.position")
 
@@ -181,3 +183,110 @@ class Signature(Base):
     version: Mapped[FrameworkVersion] = relationship(back_populates="signatures")
     country: Mapped[Country] = relationship()
     instrument: Mapped[Instrument] = relationship()
+
+
+# ----------------------------------------------------------------------------- accounts
+class Role(enum.Enum):
+    FOCAL_POINT = "focal_point"
+    SECRETARIAT = "secretariat"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"focal_point": "Focal point", "secretariat": "Secretariat", "admin": "Administrator"}[self.value]
+
+
+class User(Base):
+    """A person who logs in: a country's focal point, the secretariat, or an administrator.
+
+    ``session_token`` is part of the id kept in the session cookie; changing it (logout, password
+    change, disabling) makes every cookie issued before unusable.
+    """
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'focal_point' AND country_id IS NOT NULL) OR (role <> 'focal_point' AND country_id IS NULL)",
+            name="focal_point_has_country",
+        ),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None until an invitation is accepted
+    session_token: Mapped[str] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    country: Mapped[Country | None] = relationship()
+
+    # Flask-Login's interface, written out so the session id carries the token
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        """Secretariat or admin: may see every country."""
+        return self.role in (Role.SECRETARIAT, Role.ADMIN)
+
+
+class Invitation(Base):
+    """A one-time link with which an invited person sets their password; only its hash is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """One row per decision or security event; append-only, each row chained to the one before.
+
+    The database refuses UPDATE and DELETE on this table (triggers in the migration and in
+    ``audit_triggers``), and ``row_hash`` covers the previous row's hash, so a row changed behind
+    the database's back breaks the chain that ``flask audit verify`` checks.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    actor_role: Mapped[str | None] = mapped_column(String(32))
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    actor: Mapped[User | None] = relationship()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from .database import write_transaction
+from . import audit
+from .audit import Actor
+from .database import utcnow, write_transaction
 from .extensions import db
 from .framework import Framework
 from .framework.schema import parse_partial_date
@@ -17,9 +22,13 @@ from .models import (
     FrameworkVersion,
     Instrument,
     InstrumentKind,
+    Invitation,
+    Role,
     Signature,
     SignatureBasis,
+    User,
 )
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class FrameworkLoadResult:
     made_current: bool  # the current version changed
 
 
-def store_framework(framework: Framework, source: str) -> FrameworkLoadResult:
+def store_framework(framework: Framework, source: str, actor: Actor | None = None) -> FrameworkLoadResult:
     """Store a validated framework as the current version; the same content twice changes nothing."""
     session = db.session
     with write_transaction(session):
@@ -48,6 +57,14 @@ def store_framework(framework: Framework, source: str) -> FrameworkLoadResult:
             session.flush()
             version.is_current = True
             _sync_country_names(framework)
+            audit.record(
+                session,
+                "framework_loaded" if created else "framework_reactivated",
+                actor or Actor(),
+                object_type="framework_version",
+                object_id=version.content_hash[:12],
+                after={"source": source, "commitments": len(framework.commitments)},
+            )
         session.flush()
         result = FrameworkLoadResult(version.id, version.content_hash, created, made_current)
     return result
@@ -60,13 +77,13 @@ def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
     )
     session.add(version)
     focus_rows = {
-        area.id: FocusArea(version=version, code=area.id, name=area.name, position=position)
+        area.id: FocusArea(code=area.id, name=area.name, position=position)
         for position, area in enumerate(framework.focus_areas)
     }
+    version.focus_areas.extend(focus_rows.values())
     instrument_rows: dict[str, Instrument] = {}
     for position, instrument in enumerate(framework.instruments):
         row = Instrument(
-            version=version,
             code=instrument.id,
             title=instrument.title,
             short_title=instrument.short_title,
@@ -75,6 +92,7 @@ def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
             position=position,
         )
         instrument_rows[instrument.id] = row
+        version.instruments.append(row)
         for number, commitment in enumerate(instrument.commitments):
             row.commitments.append(
                 Commitment(
@@ -91,9 +109,8 @@ def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
     countries = _countries_by_code(framework)
     for country in framework.countries:
         for signature in country.signatures:
-            session.add(
+            version.signatures.append(
                 Signature(
-                    version=version,
                     country=countries[country.code],
                     instrument=instrument_rows[signature.instrument],
                     signed=signature.date,
@@ -121,3 +138,271 @@ def _sync_country_names(framework: Framework) -> None:
     for country in framework.countries:
         if rows[country.code].name != country.name:
             rows[country.code].name = country.name
+
+
+# ============================================================================= accounts
+MAX_FAILED_LOGINS = 10
+LOCK_DURATION = dt.timedelta(minutes=15)
+INVITATION_LIFETIME = dt.timedelta(days=7)
+
+
+class DomainError(Exception):
+    """A request the rules refuse; the message is written for the person who made it."""
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "country": user.country.code if user.country else None,
+        "active": user.is_active,
+    }
+
+
+def _new_token() -> str:
+    return secrets.token_hex(32)
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _country_for(role: Role, country_code: str | None) -> Country | None:
+    if role is Role.FOCAL_POINT:
+        if not country_code:
+            raise DomainError("A focal point belongs to a country: choose one.")
+        country = db.session.execute(select(Country).where(Country.code == country_code.upper())).scalar_one_or_none()
+        if country is None:
+            raise DomainError(f"There is no country with the code {country_code!r}. Load the framework first.")
+        return country
+    if country_code:
+        raise DomainError("Only focal points belong to a country; leave the country empty for this role.")
+    return None
+
+
+def create_user(
+    email: str, name: str, role: Role, country_code: str | None, password: str | None, actor: Actor
+) -> User:
+    """A new account; with no password it can log in only after accepting an invitation."""
+    email = _normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise DomainError("Enter an email address like name@ministry.gov.")
+    session = db.session
+    with write_transaction(session):
+        if session.execute(select(User.id).where(User.email == email)).first():
+            raise DomainError(f"There is already an account for {email}.")
+        user = User(
+            email=email,
+            name=name.strip() or email,
+            role=role,
+            country=_country_for(role, country_code),
+            password_hash=hash_password(password) if password is not None else None,
+            password_changed_at=utcnow() if password is not None else None,
+            session_token=_new_token(),
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session, "user_created", actor, object_type="user", object_id=user.id, after=_snapshot(user))
+    return user
+
+
+def invite_user(email: str, name: str, role: Role, country_code: str | None, actor: Actor) -> tuple[User, str]:
+    """Create an account without a password and a one-time link to set one; returns the raw token."""
+    user = create_user(email, name, role, country_code, None, actor)
+    token = secrets.token_urlsafe(32)
+    session = db.session
+    with write_transaction(session):
+        session.add(
+            Invitation(user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + INVITATION_LIFETIME)
+        )
+        audit.record(session, "user_invited", actor, object_type="user", object_id=user.id)
+    return user, token
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pending_invitation(token: str) -> Invitation | None:
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+        return None
+    if not invitation.user.is_active:
+        return None
+    return invitation
+
+
+def accept_invitation(token: str, password: str, remote_addr: str | None) -> User:
+    """Set the invited person's password; the link then stops working."""
+    problem = password_problem(password)
+    if problem:
+        raise DomainError(problem)
+    session = db.session
+    with write_transaction(session):
+        invitation = pending_invitation(token)
+        if invitation is None:
+            raise DomainError("This invitation link has expired or was already used. Ask for a new one.")
+        user = invitation.user
+        invitation.used_at = utcnow()
+        user.password_hash = hash_password(password)
+        user.password_changed_at = utcnow()
+        user.session_token = _new_token()
+        audit.record(session, "invitation_accepted", Actor(user, remote_addr), object_type="user", object_id=user.id)
+    return user
+
+
+def log_in(email: str, password: str, remote_addr: str | None) -> User | None:
+    """The user, or None; never says whether the account exists. Ten failures lock the account."""
+    email = _normalise_email(email)[:254]
+    session = db.session
+    with write_transaction(session):
+        user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        now = utcnow()
+        if user is None:
+            verify_password(None, password)
+            audit.record(session, "login_failed", Actor(None, remote_addr, email), reason="unknown account")
+            return None
+        actor = Actor(user, remote_addr)
+        if user.locked_until is not None and user.locked_until > now:
+            verify_password(None, password)
+            audit.record(
+                session, "login_refused", actor, object_type="user", object_id=user.id, reason="account locked"
+            )
+            return None
+        if user.locked_until is not None:
+            user.locked_until = None
+            user.failed_logins = 0
+            audit.record(
+                session, "account_unlocked", actor, object_type="user", object_id=user.id, reason="lock expired"
+            )
+        if not verify_password(user.password_hash, password) or not user.is_active:
+            user.failed_logins += 1
+            reason = "account disabled" if not user.is_active else "wrong password"
+            audit.record(session, "login_failed", actor, object_type="user", object_id=user.id, reason=reason)
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCK_DURATION
+                audit.record(
+                    session,
+                    "account_locked",
+                    actor,
+                    object_type="user",
+                    object_id=user.id,
+                    reason=f"{user.failed_logins} failed logins; locked until {user.locked_until:%Y-%m-%d %H:%M} UTC",
+                )
+            return None
+        user.failed_logins = 0
+        user.last_login_at = now
+        if needs_rehash(user.password_hash or ""):
+            user.password_hash = hash_password(password)
+        audit.record(session, "login", actor, object_type="user", object_id=user.id)
+    return user
+
+
+def reauthenticate(user_id: int, password: str, remote_addr: str | None) -> bool:
+    """Confirm the password before a sensitive action; a failure counts like a failed login."""
+    user = db.session.get(User, user_id)
+    return user is not None and log_in(user.email, password, remote_addr) is not None
+
+
+def log_out(user_id: int, remote_addr: str | None) -> None:
+    """End every session of the user: a cookie captured earlier no longer works."""
+    session = db.session
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None:
+            return
+        user.session_token = _new_token()
+        audit.record(session, "logout", Actor(user, remote_addr), object_type="user", object_id=user.id)
+
+
+def change_password(user_id: int, current: str, new: str, remote_addr: str | None) -> User:
+    """Change one's own password; every other session of the account ends."""
+    problem = password_problem(new)
+    if problem:
+        raise DomainError(problem)
+    session = db.session
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None or not verify_password(user.password_hash, current):
+            raise DomainError("Your current password is not right.")
+        user.password_hash = hash_password(new)
+        user.password_changed_at = utcnow()
+        user.session_token = _new_token()
+        audit.record(session, "password_changed", Actor(user, remote_addr), object_type="user", object_id=user.id)
+    return user
+
+
+def set_user_active(user_id: int, active: bool, actor: Actor, reason: str | None = None) -> User:
+    """Disable (ending every session at once) or enable an account."""
+    session = db.session
+    with write_transaction(session):
+        user = _user_or_error(user_id)
+        if actor.user is not None and actor.user.id == user.id and not active:
+            raise DomainError("You cannot disable your own account.")
+        before = _snapshot(user)
+        user.is_active = active
+        user.session_token = _new_token()
+        audit.record(
+            session,
+            "user_enabled" if active else "user_disabled",
+            actor,
+            object_type="user",
+            object_id=user.id,
+            before=before,
+            after=_snapshot(user),
+            reason=reason,
+        )
+    return user
+
+
+def change_role(user_id: int, role: Role, country_code: str | None, actor: Actor) -> User:
+    """A new role (and country, for a focal point); the user logs in again under it."""
+    session = db.session
+    with write_transaction(session):
+        user = _user_or_error(user_id)
+        if actor.user is not None and actor.user.id == user.id:
+            raise DomainError("Ask another administrator to change your own role.")
+        before = _snapshot(user)
+        user.role = role
+        user.country = _country_for(role, country_code)
+        user.session_token = _new_token()
+        audit.record(
+            session,
+            "user_role_changed",
+            actor,
+            object_type="user",
+            object_id=user.id,
+            before=before,
+            after=_snapshot(user),
+        )
+    return user
+
+
+def unlock_user(user_id: int, actor: Actor) -> User:
+    session = db.session
+    with write_transaction(session):
+        user = _user_or_error(user_id)
+        user.locked_until = None
+        user.failed_logins = 0
+        audit.record(
+            session, "account_unlocked", actor, object_type="user", object_id=user.id, reason="by an administrator"
+        )
+    return user
+
+
+def record_denied_access(user: User, path: str, remote_addr: str | None) -> None:
+    session = db.session
+    user_id = user.id
+    with write_transaction(session):
+        actor_user = session.get(User, user_id)
+        audit.record(session, "access_denied", Actor(actor_user, remote_addr), object_type="path", object_id=path[:64])
+
+
+def _user_or_error(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise DomainError("There is no such user.")
+    return user

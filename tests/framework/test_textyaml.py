@@ -36,7 +36,11 @@ def test_positions_are_recorded_for_keys_and_items(tmp_path):
 
 
 def test_alias_is_refused(tmp_path):
-    assert only_problem(tmp_path, "a: &x [1]\nb: *x\n") == "file.yaml:1:4: anchors (&name) are not allowed"
+    document, problems = read(tmp_path, "a: &x [1]\nb: *x\n")
+    assert [str(p) for p in problems] == [
+        "file.yaml:1:4: anchors (&x) are not allowed",
+        "file.yaml:2:4: aliases (*x) are not allowed",
+    ]
 
 
 def test_alias_without_anchor_is_refused(tmp_path):

@@ -72,10 +72,10 @@ class TextDocument:
         return Problem(self.path, line, column, format_location(location), message)
 
 
-class _ProblemFound(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(str(problem))
-        self.problem = problem
+class _ProblemsFound(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
 
 
 def _mark(node_or_event: Any) -> tuple[int, int]:
@@ -112,9 +112,8 @@ def read_text_yaml(path: Path, display_path: str | None = None) -> tuple[TextDoc
         if problems:
             return document, problems
         document.data = data
-    except _ProblemFound as found:
-        document.data = None
-        return document, [found.problem]
+    except _ProblemsFound as found:
+        return document, found.problems
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -125,35 +124,41 @@ def read_text_yaml(path: Path, display_path: str | None = None) -> tuple[TextDoc
 
 
 def _check_events(text: str, shown: str) -> None:
-    """Refuse what a data file never needs, before anything is built from it."""
+    """Refuse what a data file never needs, before anything is built from it; report every case."""
+    problems: list[Problem] = []
     depth = 0
     documents = 0
     for event in yaml.parse(text, Loader=yaml.BaseLoader):
         line, column = _mark(event)
         if isinstance(event, yaml.AliasEvent):
-            raise _ProblemFound(Problem(shown, line, column, "", "aliases (*name) are not allowed"))
-        if getattr(event, "anchor", None):
-            raise _ProblemFound(Problem(shown, line, column, "", "anchors (&name) are not allowed"))
+            problems.append(Problem(shown, line, column, "", f"aliases (*{event.anchor}) are not allowed"))
+        elif getattr(event, "anchor", None):
+            problems.append(Problem(shown, line, column, "", f"anchors (&{event.anchor}) are not allowed"))
         tag = getattr(event, "tag", None)
         if tag and tag != "!":
-            raise _ProblemFound(Problem(shown, line, column, "", f"tags are not allowed ({tag})"))
+            shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(Problem(shown, line, column, "", f"tags are not allowed ({shown_tag})"))
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _ProblemFound(Problem(shown, line, column, "", "only one YAML document per file"))
+                problems.append(Problem(shown, line, column, "", "only one YAML document per file"))
+                break
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _ProblemFound(Problem(shown, line, column, "", f"nested deeper than {MAX_DEPTH} levels"))
+                problems.append(Problem(shown, line, column, "", f"nested deeper than {MAX_DEPTH} levels"))
+                break
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+    if problems:
+        raise _ProblemsFound(problems)
 
 
 def _to_text(node: yaml.Node, location: Location, document: TextDocument, problems: list[Problem]) -> Any:
     document.marks.setdefault(location, _mark(node))  # a mapping entry keeps its key's mark
     if node.tag not in _PLAIN_TAGS:  # defensive: _check_events refuses explicit tags
         line, column = _mark(node)
-        raise _ProblemFound(Problem(document.path, line, column, "", f"tag {node.tag} is not allowed"))
+        raise _ProblemsFound([Problem(document.path, line, column, "", f"tag {node.tag} is not allowed")])
     if isinstance(node, yaml.ScalarNode):
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import queries
 from ..framework import Framework
+from ..permissions import public
 from . import bp
 
 
@@ -18,6 +19,7 @@ def _framework() -> Framework:
 
 
 @bp.get("/healthz")
+@public
 def healthz():  # type: ignore[no-untyped-def]
     """200 when the database answers; 503 otherwise, so a load balancer takes the worker out."""
     try:
@@ -30,16 +32,19 @@ def healthz():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/")
+@public
 def home():  # type: ignore[no-untyped-def]
     return render_template("public/home.html", framework=_framework())
 
 
 @bp.get("/framework/")
+@public
 def framework_overview():  # type: ignore[no-untyped-def]
     return render_template("public/framework.html", framework=_framework())
 
 
 @bp.get("/framework/instruments/<instrument_id>")
+@public
 def instrument(instrument_id: str):  # type: ignore[no-untyped-def]
     framework = _framework()
     try:
@@ -52,16 +57,19 @@ def instrument(instrument_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/framework/focus-areas")
+@public
 def focus_areas():  # type: ignore[no-untyped-def]
     return render_template("public/focus_areas.html", framework=_framework())
 
 
 @bp.get("/framework/crosswalk")
+@public
 def crosswalk():  # type: ignore[no-untyped-def]
     return render_template("public/crosswalk.html", framework=_framework())
 
 
 @bp.get("/framework/countries")
+@public
 def countries():  # type: ignore[no-untyped-def]
     framework = _framework()
     signed = {

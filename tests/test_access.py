@@ -1,0 +1,113 @@
+"""Deny by default: every route is public or names its roles; each role reaches only its own pages."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests.conftest import log_in
+from tracker.extensions import db
+from tracker.models import AuditEvent, User
+from tracker.permissions import PUBLIC, access_of, get_scoped_or_404, scoped
+
+PUBLIC_ROUTES = {
+    "static",
+    "bootstrap.static",
+    "public.healthz",
+    "public.home",
+    "public.framework_overview",
+    "public.instrument",
+    "public.focus_areas",
+    "public.crosswalk",
+    "public.countries",
+    "auth.login",
+    "auth.invitation",
+}
+
+
+def endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()}
+
+
+def test_every_route_is_public_or_requires_a_role(app):
+    with app.test_request_context():
+        undeclared = [e for e in endpoints(app) if access_of(e) is None]
+        public = {e for e in endpoints(app) if access_of(e) == PUBLIC}
+    assert undeclared == []
+    assert public == PUBLIC_ROUTES  # a new public route is a decision: add it here on purpose
+
+
+def test_a_route_that_declares_nothing_is_not_served(app, client, people):
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert client.get("/forgotten").status_code == 404
+    log_in(client, people["admin"])
+    assert client.get("/forgotten").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and access_of_in(app, rule.endpoint) != PUBLIC and "<" not in rule.rule:
+            response = client.get(rule.rule)
+            assert response.status_code == 302, rule.rule
+            assert response.headers["Location"].startswith("/login?next="), rule.rule
+
+
+def access_of_in(app, endpoint):
+    with app.test_request_context():
+        return access_of(endpoint)
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("albania", "/admin/users", 403),
+        ("albania", "/admin/audit", 403),
+        ("secretariat", "/admin/users", 403),
+        ("secretariat", "/admin/audit", 200),
+        ("admin", "/admin/users", 200),
+        ("admin", "/admin/audit", 200),
+        ("albania", "/account", 200),
+    ],
+)
+def test_roles(client, people, who, path, status):
+    log_in(client, people[who])
+    assert client.get(path).status_code == status
+
+
+def test_denied_access_is_audited(client, people, app):
+    log_in(client, people["serbia"])
+    client.get("/admin/users")
+    with app.app_context():
+        event = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+        assert (event.action, event.actor_email, event.object_id) == ("access_denied", people["serbia"], "/admin/users")
+
+
+def test_get_requests_change_nothing(app, people):
+    """Every GET route, as every role: no row is added or changed (beyond the login itself)."""
+    for who in ("admin", "secretariat", "albania"):
+        client = app.test_client()
+        log_in(client, people[who])
+        with app.app_context():
+            before = db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        for rule in app.url_map.iter_rules():
+            if "GET" in rule.methods and "<" not in rule.rule and not rule.rule.startswith("/admin"):
+                client.get(rule.rule)
+        with app.app_context():
+            assert db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == before
+
+
+def test_country_scoping_hides_other_countries_objects(app, people):
+    """The one scoping helper: a focal point gets 404 for another country's row, staff see all."""
+    from werkzeug.exceptions import NotFound
+
+    with app.app_context():
+        users = {u.email: u for u in db.session.execute(select(User)).scalars()}
+        albania, serbia, secretariat = (users[people[n]] for n in ("albania", "serbia", "secretariat"))
+        of_serbia = select(User).where(User.id == serbia.id)
+        with pytest.raises(NotFound):
+            get_scoped_or_404(of_serbia, User.country_id, albania)
+        assert get_scoped_or_404(of_serbia, User.country_id, serbia) is serbia
+        assert get_scoped_or_404(of_serbia, User.country_id, secretariat) is serbia
+        visible = db.session.execute(scoped(select(User.email), User.country_id, albania)).scalars().all()
+        assert sorted(visible) == sorted([people["albania"], people["albania2"]])

@@ -1,0 +1,135 @@
+"""Who may do what: deny by default, per-country scoping, and the decorators views declare.
+
+Every endpoint either is public (``@public`` or a static endpoint) or names the roles it allows
+(``@roles_required``); ``enforce_access`` runs before every request and serves nothing else.
+Country scoping lives in ``scoped`` and ``get_scoped_or_404``: every view that reads a country's
+objects goes through them, so a focal point can never reach another country's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import Select
+
+from .models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+STAFF = (Role.SECRETARIAT, Role.ADMIN)
+EVERY_ROLE = tuple(Role)
+RECENT_LOGIN = dt.timedelta(minutes=15)
+
+
+def public(view: F) -> F:
+    """Anyone may see this, logged in or not."""
+    view._access = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Only a logged-in user with one of ``roles`` may use this."""
+
+    def decorate(view: F) -> F:
+        view._access = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def recent_login_required(view: F) -> F:
+    """A sensitive action: the password must have been given in the last few minutes."""
+    view._recent_login = True  # type: ignore[attr-defined]
+    return view
+
+
+def access_of(endpoint: str) -> str | frozenset[Role] | None:
+    """What an endpoint declares: PUBLIC, a set of roles, or None (which is served to no one)."""
+    if endpoint in STATIC_ENDPOINTS:
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_access", None)
+
+
+def enforce_access() -> Any:
+    """Runs before every request; returns a response (redirect) or aborts when access is denied."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: the 404/405 handlers answer
+        return None
+    access = access_of(endpoint)
+    if access == PUBLIC:
+        return None
+    if access is None:
+        current_app.logger.error("endpoint %s declares no access rule; refused", endpoint)
+        abort(404)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=_here()))
+    if current_user.role not in access:
+        from .services import record_denied_access
+
+        record_denied_access(current_user, request.path, request.remote_addr)
+        abort(403)
+    view = current_app.view_functions[endpoint]
+    if getattr(view, "_recent_login", False) and not login_is_recent():
+        return redirect(url_for("auth.reauthenticate", next=_here()))
+    return None
+
+
+def login_is_recent(now: dt.datetime | None = None) -> bool:
+    now = now or dt.datetime.now(dt.UTC)
+    authenticated_at = session.get("authenticated_at")
+    return authenticated_at is not None and now.timestamp() - authenticated_at <= RECENT_LOGIN.total_seconds()
+
+
+def _here() -> str:
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: ``/x``, never ``//host``, ``http://host``, ``/\\host`` or ``javascript:``."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 32 for ch in target)
+    ):
+        return default
+    return target
+
+
+# ----------------------------------------------------------------------------- country scoping
+def country_scope(user: User) -> int | None:
+    """The one country a user is confined to, or None for staff, who see every country."""
+    if user.is_staff:
+        return None
+    if user.role is Role.FOCAL_POINT and user.country_id is not None:
+        return user.country_id
+    raise PermissionError("a user with no country and no staff role sees nothing")
+
+
+def scoped(statement: Select[Any], country_column: Any, user: User) -> Select[Any]:
+    """Narrow a query to what ``user`` may see: their own country's rows for a focal point."""
+    country_id = country_scope(user)
+    return statement if country_id is None else statement.where(country_column == country_id)
+
+
+def get_scoped_or_404(statement: Select[Any], country_column: Any, user: User) -> Any:
+    """One object the user may see, or 404 — the same answer whether it exists elsewhere or not."""
+    from .extensions import db
+
+    found = db.session.execute(scoped(statement, country_column, user)).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found

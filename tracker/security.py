@@ -1,0 +1,131 @@
+"""Sessions that can be revoked and expire, security headers on every response, the 500 page.
+
+The session cookie carries ``user_id:session_token``; ``load_user`` accepts it only while the
+token is still the user's, so logout, a password change or disabling the account ends every
+session at once. Idle and absolute timeouts are checked here, on the server, on every request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import uuid
+
+from flask import Flask, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from .extensions import db
+from .models import User
+
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+
+login_manager = LoginManager()
+login_manager.session_protection = None  # our token and timeouts do this job, without IP/UA guesses
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """A new session for ``user``: whatever the browser held before is dropped."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = dt.datetime.now(dt.UTC).timestamp()
+    session["started_at"] = session["authenticated_at"] = session["seen_at"] = now
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def expire_old_sessions() -> Response | None:
+    """End a session idle for 30 minutes or older than 12 hours, whatever the cookie says."""
+    if not current_user.is_authenticated:
+        return None
+    now = dt.datetime.now(dt.UTC).timestamp()
+    started, seen = session.get("started_at"), session.get("seen_at")
+    if (
+        started is None
+        or seen is None
+        or now - seen > IDLE_TIMEOUT.total_seconds()
+        or now - started > ABSOLUTE_TIMEOUT.total_seconds()
+    ):
+        end_session()
+        flash("Your session has ended. Please log in again.", "warning")
+        return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Every response, error pages and static files included."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+
+    if current_app.config.get("TRACKER_ENV") == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+        headers["Vary"] = "Cookie"
+    return response
+
+
+def internal_error(error: Exception) -> tuple[str, int]:
+    """A generic page with an incident id to quote; the traceback goes to the log only."""
+    incident_id = uuid.uuid4().hex[:12]
+
+    current_app.logger.exception("incident %s: %s %s", incident_id, request.method, request.path)
+    db.session.rollback()
+    return render_template(
+        "error.html",
+        status=500,
+        title="Something went wrong",
+        message="The server could not complete the request. Please try again later.",
+        incident_id=incident_id,
+    ), 500
+
+
+def init_security(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", ABSOLUTE_TIMEOUT)
+
+    from .permissions import enforce_access
+
+    app.before_request(expire_old_sessions)
+    app.before_request(enforce_access)
+    app.after_request(add_security_headers)
+    app.register_error_handler(500, internal_error)
