@@ -25,8 +25,11 @@ run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) framework load
 	@echo ""
+	@$(FLASK) demo seed
+	@echo ""
 	@echo "  Commitment Tracker is starting on SQLite (instance/tracker.db)."
-	@echo "  Open http://$(HOST):$(PORT)/ in your browser. Stop with Ctrl+C."
+	@echo "  Open http://$(HOST):$(PORT)/ in your browser; log in at http://$(HOST):$(PORT)/login"
+	@echo "  Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -73,3 +73,21 @@ def test_disable_and_list(cli, app, people):
     line = next(line for line in listing.splitlines() if line.startswith(people["albania"]))
     assert "focal_point" in line and "AL" in line and "disabled" in line
     assert cli.invoke(args=["users", "disable", "nobody@example.org"]).exit_code == 1
+
+
+def test_demo_seed_creates_the_accounts_once(cli, app):
+    from tracker.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    first = cli.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0 and "(created)" in first.output
+    second = cli.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0 and "(already there)" in second.output
+    for email, *_ in DEMO_ACCOUNTS:
+        assert log_in(app.test_client(), email, DEMO_PASSWORD).status_code == 302
+
+
+def test_demo_seed_is_refused_in_production(cli, app):
+    app.config["TRACKER_ENV"] = "production"
+    result = cli.invoke(args=["demo", "seed"])
+    assert result.exit_code == 1 and "never created in production" in result.output
+    assert cli.invoke(args=["users", "list"]).output.strip() == ""

@@ -159,6 +159,41 @@ def verify_audit_command() -> None:
     click.echo(f"audit chain intact: {total} events")
 
 
+# ----------------------------------------------------------------------------- demonstration data
+demo_cli = AppGroup("demo", help="Demonstration data for development (refused in production).")
+
+DEMO_ACCOUNTS = (
+    ("admin@demo.example", "Demo Administrator", Role.ADMIN, None),
+    ("secretariat@demo.example", "Demo Secretariat", Role.SECRETARIAT, None),
+    ("albania@demo.example", "Demo Focal Point, Albania", Role.FOCAL_POINT, "AL"),
+    ("serbia@demo.example", "Demo Focal Point, Serbia", Role.FOCAL_POINT, "RS"),
+)
+DEMO_PASSWORD = "demonstration only"
+
+
+@demo_cli.command("seed")
+def demo_seed_command() -> None:
+    """Create the demonstration accounts (once); later issues add reports and cycles."""
+    from sqlalchemy import select
+
+    from . import services
+
+    if current_app.config.get("TRACKER_ENV") == "production":
+        raise click.ClickException("demonstration data is never created in production")
+    created = []
+    for email, name, role, country in DEMO_ACCOUNTS:
+        if db.session.execute(select(User.id).where(User.email == email)).first():
+            continue
+        try:
+            services.create_user(email, name, role, country, DEMO_PASSWORD, CLI_ACTOR)
+        except services.DomainError as error:
+            raise click.ClickException(f"{email}: {error}") from None
+        created.append(email)
+    click.echo(f"demonstration accounts ({'created' if created else 'already there'}), password '{DEMO_PASSWORD}':")
+    for email, _, role, country in DEMO_ACCOUNTS:
+        click.echo(f"  {email:28} {role.label}{' for ' + country if country else ''}")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (framework_cli, users_cli, audit_cli):
+    for group in (framework_cli, users_cli, audit_cli, demo_cli):
         app.cli.add_command(group)

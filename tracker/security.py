@@ -16,6 +16,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 
 from .extensions import db
 from .models import User
+from .permissions import STATIC_ENDPOINTS, enforce_access
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
@@ -51,7 +52,7 @@ def end_session() -> None:
 
 def expire_old_sessions() -> Response | None:
     """End a session idle for 30 minutes or older than 12 hours, whatever the cookie says."""
-    if not current_user.is_authenticated:
+    if request.endpoint in STATIC_ENDPOINTS or not current_user.is_authenticated:
         return None
     now = dt.datetime.now(dt.UTC).timestamp()
     started, seen = session.get("started_at"), session.get("seen_at")
@@ -96,9 +97,9 @@ def add_security_headers(response: Response) -> Response:
 
     if current_app.config.get("TRACKER_ENV") == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
+    if session.get("_user_id"):  # a logged-in browser: nothing it is shown may be kept by a cache
         headers["Cache-Control"] = "no-store"
-        headers["Vary"] = "Cookie"
+        headers.add("Vary", "Cookie")
     return response
 
 
@@ -122,8 +123,6 @@ def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", ABSOLUTE_TIMEOUT)
-
-    from .permissions import enforce_access
 
     app.before_request(expire_old_sessions)
     app.before_request(enforce_access)
