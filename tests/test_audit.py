@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -71,3 +73,29 @@ def test_verify_finds_a_changed_or_removed_row(events, statement, problem):
     result = events.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert problem in result.output
+
+
+def test_on_postgresql_an_app_role_without_ownership_cannot_remove_rows_even_without_triggers(events):
+    """The privilege half of the guard: the role the app runs as has SELECT and INSERT, nothing more."""
+    with events.app_context():
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("roles and privileges are PostgreSQL's")
+        role = f"tracker_app_{uuid.uuid4().hex[:8]}"
+        schema = db.session.execute(text("SELECT current_schema()")).scalar_one()
+        with write_transaction(db.session):
+            db.session.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+            db.session.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+            db.session.execute(text(f'GRANT SELECT, INSERT ON audit_event TO "{role}"'))
+            db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))  # only the privilege is left
+        try:
+            for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET reason = 'x'", "TRUNCATE audit_event"):
+                with pytest.raises(DBAPIError, match="permission denied"), write_transaction(db.session):
+                    db.session.execute(text(f'SET LOCAL ROLE "{role}"'))
+                    db.session.execute(text(statement))
+            with write_transaction(db.session):
+                db.session.execute(text(f'SET LOCAL ROLE "{role}"'))
+                assert db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() >= 4
+        finally:
+            with write_transaction(db.session):
+                db.session.execute(text(f'DROP OWNED BY "{role}"'))
+                db.session.execute(text(f'DROP ROLE "{role}"'))
