@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -64,9 +66,9 @@ def make_app(database_url: str, **overrides: object):
     return create_app(config)
 
 
-@pytest.fixture
-def empty_app(database_url: str):
-    """An app whose database has the tables but no framework loaded."""
+@contextmanager
+def app_with_tables(database_url: str) -> Iterator[Flask]:
+    """An app whose database has every table, its connections closed afterwards."""
     app = make_app(database_url)
     with app.app_context():
         db.create_all()
@@ -74,6 +76,13 @@ def empty_app(database_url: str):
     with app.app_context():
         db.session.close()
         db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(database_url: str):
+    """An app whose database has the tables but no framework loaded."""
+    with app_with_tables(database_url) as app:
+        yield app
 
 
 @pytest.fixture

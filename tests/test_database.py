@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
 
-from tests.conftest import make_app
+from tests.conftest import app_with_tables, make_app
 from tracker.database import write_transaction
 from tracker.extensions import db
 from tracker.models import Country, FrameworkVersion
@@ -17,13 +17,9 @@ from tracker.models import Country, FrameworkVersion
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'tracker.db'}")
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.close()
-        db.engine.dispose()
+    """SQLite whatever TEST_DATABASE_URL says: these tests are about SQLite's own behaviour."""
+    with app_with_tables(f"sqlite:///{tmp_path / 'tracker.db'}") as app:
+        yield app
 
 
 def test_sqlite_connections_are_tuned(sqlite_app):

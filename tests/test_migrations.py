@@ -7,10 +7,14 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import ROOT, make_app
+from tracker.database import write_transaction
 from tracker.extensions import db
+from tracker.models import AuditEvent
 
 
 def test_there_is_exactly_one_head():
@@ -28,6 +32,11 @@ def test_upgrade_from_empty_matches_the_models(database_url):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
+        # the migrated audit table refuses changes like the one create_all builds
+        with pytest.raises(DBAPIError, match="append-only"), write_transaction(db.session):
+            db.session.add(AuditEvent(action="x", previous_hash="0" * 64, row_hash="1" * 64))
+            db.session.flush()
+            db.session.execute(text("DELETE FROM audit_event"))
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from .audit import Actor
 from .extensions import db
-from .framework import FrameworkError, load_framework
+from .framework import Framework, FrameworkError, load_framework
 from .models import Role, User
 from .passwords import password_problem
 
@@ -20,27 +20,24 @@ CLI_ACTOR = Actor(None, "command line")
 framework_cli = AppGroup("framework", help="Validate and load the commitment framework (commitments/*.yaml).")
 
 
-def _directory(directory: str | None) -> Path:
-    return Path(directory or current_app.config["COMMITMENTS_DIR"])
-
-
-def _report_problems(error: FrameworkError) -> None:
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
-    count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded.", err=True)
+def _validated(directory: str | None) -> tuple[Path, Framework]:
+    """The directory (default: the configured one) and its framework; exit 1 listing every problem."""
+    path = Path(directory or current_app.config["COMMITMENTS_DIR"])
+    try:
+        return path, load_framework(path)
+    except FrameworkError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded.", err=True)
+        raise SystemExit(1) from None
 
 
 @framework_cli.command("validate")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def validate_command(directory: str | None) -> None:
     """Check every framework file; exit 1 with every problem as path:line:col: message."""
-    path = _directory(directory)
-    try:
-        framework = load_framework(path)
-    except FrameworkError as error:
-        _report_problems(error)
-        raise SystemExit(1) from None
+    path, framework = _validated(directory)
     click.echo(
         f"{path}: valid — {len(framework.instruments)} instruments, {len(framework.commitments)} commitments, "
         f"{len(framework.focus_areas)} focus areas, {len(framework.countries)} countries; "
@@ -54,12 +51,7 @@ def load_command(directory: str | None) -> None:
     """Validate everything, then store it in one transaction as the current version."""
     from .services import store_framework
 
-    path = _directory(directory)
-    try:
-        framework = load_framework(path)
-    except FrameworkError as error:
-        _report_problems(error)
-        raise SystemExit(1) from None
+    path, framework = _validated(directory)
     result = store_framework(framework, source=str(path), actor=CLI_ACTOR)
     if result.created:
         state = "stored as a new version and made current"
