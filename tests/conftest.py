@@ -23,7 +23,7 @@ from tracker.extensions import db
 from tracker.framework import Framework, load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITMENTS_DIR = Path(os.environ.get("TMP_COMMITMENTS", ROOT / "commitments"))
+COMMITMENTS_DIR = ROOT / "commitments"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
