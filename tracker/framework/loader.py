@@ -97,6 +97,8 @@ class _Loader:
                 Problem(_display(self.directory / INSTRUMENTS_DIR), 1, 1, "", "no instrument files (*.yaml)")
             )
             return None
+        # instruments in the order they were adopted: Palermo 2000, the 2001 plan, Tirana 2002
+        instruments.sort(key=lambda pair: (pair[1].adopted_on, pair[1].id))
         framework = Framework(
             focus_areas=parsed["focus_areas.yaml"].focus_areas,
             instruments=tuple(instrument for _, instrument in instruments),
