@@ -40,3 +40,29 @@ def test_upgrade_from_empty_matches_the_models(database_url):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def _triggers() -> set[str]:
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = (
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        )
+    return set(db.session.execute(text(query)).scalars())
+
+
+def test_migrations_build_the_same_database_guards_as_the_models(database_url, tmp_path):
+    """Triggers are not compared by alembic: the migrated database must have every one create_all makes."""
+    migrated = make_app(database_url)
+    with migrated.app_context():
+        upgrade()
+        from_migrations = _triggers()
+        db.session.close()
+        downgrade(revision="base")
+        db.create_all()
+        from_models = _triggers()
+        db.session.close()
+        db.engine.dispose()
+    assert from_models and from_migrations == from_models

@@ -33,7 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
         configure_sqlite(db.engine)
     _guard_writes_once()
 
-    from . import audit  # noqa: F401  (attaches the audit table's append-only triggers)
+    from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cli import register_commands

@@ -290,3 +290,156 @@ class AuditEvent(Base):
     row_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+# ----------------------------------------------------------------------------- reporting
+class ReportState(enum.Enum):
+    """Where a report stands. "Not started" is the absence of a report for the country and cycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ReportingCycle(Base):
+    """A reporting round: the period it covers, when it opens and is due, the framework it pins."""
+
+    __tablename__ = "reporting_cycle"
+    __table_args__ = (
+        CheckConstraint("period_start <= period_end", name="period_in_order"),
+        CheckConstraint("opens_on <= due_on", name="opens_before_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="RESTRICT"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+
+    framework_version: Mapped[FrameworkVersion] = relationship()
+
+
+class Report(Base):
+    """A country's report for a cycle. ``revision`` > 1 is an amendment of an accepted report.
+
+    ``version`` counts saves; a form carries the version it was loaded with, and a save whose
+    version is no longer current is refused (409), so two people never overwrite each other.
+    """
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("cycle_id", "country_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="RESTRICT"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="RESTRICT"))
+    state: Mapped[ReportState] = mapped_column(_enum(ReportState, "report_state"), default=ReportState.DRAFT)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # every ORM update of a report checks and bumps it
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    cycle: Mapped[ReportingCycle] = relationship()
+    country: Mapped[Country] = relationship()
+    amends: Mapped[Report | None] = relationship(remote_side=[id])
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="report", order_by="Entry.position", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list[ReviewComment]] = relationship(
+        back_populates="report", order_by="ReviewComment.id", cascade="all, delete-orphan"
+    )
+
+
+class Entry(Base):
+    """What a country reports on one commitment, and what the secretariat assessed."""
+
+    __tablename__ = "entry"
+    __table_args__ = (
+        UniqueConstraint("report_id", "commitment_id"),
+        CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
+        CheckConstraint("start_date IS NULL OR end_date IS NULL OR start_date <= end_date", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    reported_status: Mapped[str | None] = mapped_column(String(64))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str | None] = mapped_column(String(500))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    budget_amount: Mapped[int | None] = mapped_column(Integer)
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    assessed_status: Mapped[str | None] = mapped_column(String(64))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    report: Mapped[Report] = relationship(back_populates="entries")
+    commitment: Mapped[Commitment] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="entry", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+    figures: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="entry", order_by="IndicatorValue.indicator", cascade="all, delete-orphan"
+    )
+
+
+class Evidence(Base):
+    """One item of evidence for an entry: a link or document, the page and a short quote."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(300))
+    page: Mapped[str | None] = mapped_column(String(40))
+    quote: Mapped[str | None] = mapped_column(Text)
+
+    entry: Mapped[Entry] = relationship(back_populates="evidence")
+
+
+class IndicatorValue(Base):
+    """A figure the methodology asks for (an aggregate count, never a record about a person)."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "indicator"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(Integer)
+
+    entry: Mapped[Entry] = relationship(back_populates="figures")
+
+
+class ReviewComment(Base):
+    """A reviewer's comment on a report or one of its entries, or a focal point's reply to one."""
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("review_comment.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()

@@ -1,153 +1,29 @@
-"""Every state change is a named operation here: it checks what it must, writes, and commits once."""
+"""Accounts: creating, inviting, logging in and out, disabling, re-roling, unlocking."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from . import audit
-from .audit import Actor
-from .database import utcnow, write_transaction
-from .extensions import db
-from .framework import Framework
-from .framework.schema import parse_partial_date
-from .models import (
-    Commitment,
+from .. import audit
+from ..audit import Actor
+from ..database import utcnow, write_transaction
+from ..extensions import db
+from ..models import (
     Country,
-    FocusArea,
-    FrameworkVersion,
-    Instrument,
-    InstrumentKind,
     Invitation,
     Role,
-    Signature,
-    SignatureBasis,
     User,
 )
-from .passwords import hash_password, needs_rehash, password_problem, verify_password
+from ..passwords import hash_password, needs_rehash, password_problem, verify_password
+from .errors import DomainError
 
-
-@dataclass(frozen=True)
-class FrameworkLoadResult:
-    version_id: int
-    content_hash: str
-    created: bool  # a new version was stored
-    made_current: bool  # the current version changed
-
-
-def store_framework(framework: Framework, source: str, actor: Actor | None = None) -> FrameworkLoadResult:
-    """Store a validated framework as the current version; the same content twice changes nothing."""
-    session = db.session
-    with write_transaction(session):
-        version = session.execute(
-            select(FrameworkVersion).where(FrameworkVersion.content_hash == framework.content_hash)
-        ).scalar_one_or_none()
-        created = version is None
-        if version is None:
-            version = _insert_version(framework, source)
-        made_current = not version.is_current
-        if made_current:
-            session.execute(
-                update(FrameworkVersion).where(FrameworkVersion.is_current.is_(True)).values(is_current=False)
-            )
-            session.flush()
-            version.is_current = True
-            _sync_country_names(framework)
-            audit.record(
-                session,
-                "framework_loaded" if created else "framework_reactivated",
-                actor or Actor(),
-                object_type="framework_version",
-                object_id=version.content_hash[:12],
-                after={"source": source, "commitments": len(framework.commitments)},
-            )
-        session.flush()
-        result = FrameworkLoadResult(version.id, version.content_hash, created, made_current)
-    return result
-
-
-def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
-    session = db.session
-    version = FrameworkVersion(
-        content_hash=framework.content_hash, document=framework.to_document(), source=source[:500]
-    )
-    session.add(version)
-    focus_rows = {
-        area.id: FocusArea(code=area.id, name=area.name, position=position)
-        for position, area in enumerate(framework.focus_areas)
-    }
-    version.focus_areas.extend(focus_rows.values())
-    instrument_rows: dict[str, Instrument] = {}
-    for position, instrument in enumerate(framework.instruments):
-        row = Instrument(
-            code=instrument.id,
-            title=instrument.title,
-            short_title=instrument.short_title,
-            kind=InstrumentKind(instrument.kind),
-            adopted=instrument.adopted,
-            position=position,
-        )
-        instrument_rows[instrument.id] = row
-        version.instruments.append(row)
-        for number, commitment in enumerate(instrument.commitments):
-            row.commitments.append(
-                Commitment(
-                    version=version,
-                    code=commitment.id,
-                    title=commitment.title,
-                    text=commitment.text,
-                    passage=commitment.passage,
-                    weight=commitment.weight,
-                    position=number,
-                    focus_areas=[focus_rows[f] for f in commitment.focus_areas],
-                )
-            )
-    countries = _countries_by_code(framework)
-    for country in framework.countries:
-        for signature in country.signatures:
-            version.signatures.append(
-                Signature(
-                    country=countries[country.code],
-                    instrument=instrument_rows[signature.instrument],
-                    signed=signature.date,
-                    signed_on=parse_partial_date(signature.date),
-                    basis=SignatureBasis(signature.basis),
-                )
-            )
-    return version
-
-
-def _countries_by_code(framework: Framework) -> dict[str, Country]:
-    """Country rows for every country of the framework, created where missing."""
-    session = db.session
-    existing = {c.code: c for c in session.execute(select(Country)).scalars()}
-    for country in framework.countries:
-        if country.code not in existing:
-            existing[country.code] = Country(code=country.code, name=country.name)
-            session.add(existing[country.code])
-    return existing
-
-
-def _sync_country_names(framework: Framework) -> None:
-    """Today's names follow the current framework version."""
-    rows = _countries_by_code(framework)
-    for country in framework.countries:
-        if rows[country.code].name != country.name:
-            rows[country.code].name = country.name
-
-
-# ============================================================================= accounts
 MAX_FAILED_LOGINS = 10
 LOCK_DURATION = dt.timedelta(minutes=15)
 INVITATION_LIFETIME = dt.timedelta(days=7)
-
-
-class DomainError(Exception):
-    """A request the rules refuse; the message is written for the person who made it."""
 
 
 def _snapshot(user: User) -> dict[str, object]:

@@ -1,0 +1,71 @@
+"""Accepted means locked, in the database itself.
+
+Triggers refuse any change to an accepted report, to its entries, their evidence and figures, and
+its comments, whatever path the change takes (a form, a forged POST, a script, plain SQL). A
+correction is an amendment: a new report that links to the accepted one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, event
+
+from .database import Base
+from .models import Entry, Evidence, IndicatorValue, Report, ReviewComment
+
+MESSAGE = "report is accepted and locked"
+
+# How each guarded table finds the state of the report a row belongs to (row = NEW or OLD).
+_STATE_OF = {
+    "entry": "SELECT state FROM report WHERE id = {row}.report_id",
+    "review_comment": "SELECT state FROM report WHERE id = {row}.report_id",
+    "evidence": "SELECT r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = {row}.entry_id",
+    "indicator_value": "SELECT r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = {row}.entry_id",
+}
+
+
+def _sqlite_statements() -> list[str]:
+    statements = [
+        f"CREATE TRIGGER report_locked_update BEFORE UPDATE ON report WHEN OLD.state = 'accepted' "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+        f"CREATE TRIGGER report_locked_delete BEFORE DELETE ON report WHEN OLD.state = 'accepted' "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+    ]
+    for table, state_of in _STATE_OF.items():
+        for action, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+            statements.append(
+                f"CREATE TRIGGER {table}_locked_{action.lower()} BEFORE {action} ON {table} "
+                f"WHEN ({state_of.format(row=row)}) = 'accepted' "
+                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
+    return statements
+
+
+def _postgresql_statements() -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION report_locked_guard() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF OLD.state = 'accepted' THEN RAISE EXCEPTION '{MESSAGE}'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER report_locked BEFORE UPDATE OR DELETE ON report "
+        "FOR EACH ROW EXECUTE FUNCTION report_locked_guard()",
+    ]
+    for table, state_of in _STATE_OF.items():
+        statements += [
+            f"CREATE OR REPLACE FUNCTION {table}_locked_guard() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF TG_OP <> 'DELETE' AND ({state_of.format(row='NEW')}) = 'accepted' "
+            f"OR TG_OP <> 'INSERT' AND ({state_of.format(row='OLD')}) = 'accepted' "
+            f"THEN RAISE EXCEPTION '{MESSAGE}'; END IF; "
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+            f"CREATE TRIGGER {table}_locked BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_locked_guard()",
+        ]
+    return statements
+
+
+LOCK_DDL = {"sqlite": _sqlite_statements(), "postgresql": _postgresql_statements()}
+
+# create_all (the test suite) builds the same guard as the migration, once every table exists
+for _dialect, _statements in LOCK_DDL.items():
+    for _statement in _statements:
+        event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+
+GUARDED_MODELS = (Report, Entry, Evidence, IndicatorValue, ReviewComment)

@@ -1,0 +1,490 @@
+"""Reporting cycles and the report workflow: start, save, submit, return, respond, resubmit, accept, amend.
+
+States and the operations that move between them::
+
+    (none) --start--> draft --submit--> submitted --accept--> accepted --amend--> (new) draft
+                                          |    ^
+                                   return |    | resubmit
+                                          v    |
+                                         returned  (respond: the focal point answers a comment)
+
+Each operation checks the actor's role and country and the report's state, writes one audit row
+and commits once. An accepted report is locked by database triggers (``tracker.locks``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+
+from .. import audit
+from ..audit import Actor
+from ..database import utcnow, write_transaction
+from ..extensions import db
+from ..framework import Framework
+from ..models import (
+    Commitment,
+    Entry,
+    Evidence,
+    FrameworkVersion,
+    IndicatorValue,
+    Report,
+    ReportingCycle,
+    ReportState,
+    ReviewComment,
+    Role,
+)
+from .errors import DomainError, StaleVersion
+
+# (state before, operation) -> state after
+TRANSITIONS: dict[tuple[ReportState, str], ReportState] = {
+    (ReportState.DRAFT, "submit"): ReportState.SUBMITTED,
+    (ReportState.SUBMITTED, "return_for_revision"): ReportState.RETURNED,
+    (ReportState.RETURNED, "resubmit"): ReportState.SUBMITTED,
+    (ReportState.SUBMITTED, "accept"): ReportState.ACCEPTED,
+}
+EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (wrong role or another country's report)."""
+
+
+class NotFound(DomainError):
+    """No such object, or none the actor may see: the two read the same."""
+
+
+# ----------------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class EvidenceInput:
+    title: str
+    url: str | None = None
+    page: str | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What a progress form sends for one commitment; every field may be empty in a draft."""
+
+    reported_status: str | None = None
+    narrative: str | None = None
+    responsible: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget_amount: int | None = None
+    budget_currency: str | None = None
+    evidence: tuple[EvidenceInput, ...] = ()
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- checks
+def _require_staff(actor: Actor) -> None:
+    if actor.user is None or not actor.user.is_staff:
+        raise NotAllowed("Only the secretariat can do this.")
+
+
+def _report_for(report_id: int, actor: Actor, *, focal_point_only: bool = False) -> Report:
+    """The report, if the actor may act on it: its own country's focal point, or staff."""
+    report = db.session.get(Report, report_id)
+    user = actor.user
+    if report is None or user is None:
+        raise NotFound("There is no such report.")
+    if user.role is Role.FOCAL_POINT:
+        if user.country_id != report.country_id:
+            raise NotFound("There is no such report.")  # another country's report does not exist for them
+    elif focal_point_only:
+        raise NotAllowed("Only the country's focal points can do this.")
+    return report
+
+
+def _move(report: Report, operation: str) -> tuple[ReportState, ReportState]:
+    after = TRANSITIONS.get((report.state, operation))
+    if after is None:
+        raise DomainError(f"A {report.state.value} report cannot be {_PAST[operation]}.")
+    before = report.state
+    report.state = after
+    report.updated_at = utcnow()  # the mapper's version_id_col bumps ``version`` with this update
+    return before, after
+
+
+_PAST = {
+    "submit": "submitted",
+    "return_for_revision": "returned",
+    "resubmit": "resubmitted",
+    "accept": "accepted",
+}
+
+
+def _claim_version(report: Report, expected_version: int) -> None:
+    """Compare-and-set in one UPDATE: a form loaded before someone else's save is refused."""
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == report.id, Report.version == expected_version)
+        .values(version=Report.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion("Someone else saved this report after you opened it.")
+    db.session.refresh(report)
+
+
+def framework_of(cycle: ReportingCycle) -> Framework:
+    """The framework version the cycle pinned, whatever is current now."""
+    from ..queries import framework_by_hash
+
+    framework = framework_by_hash(cycle.framework_version.content_hash)
+    assert framework is not None  # a cycle's version is never deleted (RESTRICT)
+    return framework
+
+
+# ----------------------------------------------------------------------------- cycles
+def create_cycle(
+    name: str, period_start: dt.date, period_end: dt.date, opens_on: dt.date, due_on: dt.date, actor: Actor
+) -> ReportingCycle:
+    """A new cycle, pinned to the framework version that is current now."""
+    _require_staff(actor)
+    if period_start > period_end:
+        raise DomainError("The period must end after it starts.")
+    if opens_on > due_on:
+        raise DomainError("The cycle must open before it is due.")
+    session = db.session
+    with write_transaction(session):
+        version = session.execute(select(FrameworkVersion).where(FrameworkVersion.is_current.is_(True))).scalar()
+        if version is None:
+            raise DomainError("Load the framework before creating a cycle.")
+        if session.execute(select(ReportingCycle.id).where(ReportingCycle.name == name.strip())).first():
+            raise DomainError(f"There is already a cycle called {name.strip()!r}.")
+        cycle = ReportingCycle(
+            name=name.strip(),
+            period_start=period_start,
+            period_end=period_end,
+            opens_on=opens_on,
+            due_on=due_on,
+            framework_version_id=version.id,
+            created_by_id=actor.user.id if actor.user else None,
+        )
+        session.add(cycle)
+        session.flush()
+        audit.record(
+            session,
+            "cycle_created",
+            actor,
+            object_type="cycle",
+            object_id=cycle.id,
+            after={"name": cycle.name, "due_on": due_on.isoformat(), "framework": version.short_hash},
+        )
+    return cycle
+
+
+# ----------------------------------------------------------------------------- reports
+def start_report(cycle_id: int, actor: Actor, today: dt.date | None = None) -> Report:
+    """A focal point starts their country's report: one empty entry per applicable commitment."""
+    user = actor.user
+    if user is None or user.role is not Role.FOCAL_POINT or user.country_id is None:
+        raise NotAllowed("Only a country's focal point can start its report.")
+    session = db.session
+    with write_transaction(session):
+        cycle = session.get(ReportingCycle, cycle_id)
+        if cycle is None:
+            raise NotFound("There is no such cycle.")
+        if (today or dt.date.today()) < cycle.opens_on:
+            raise DomainError(f"This cycle opens on {cycle.opens_on:%d %B %Y}.")
+        existing = session.execute(
+            select(Report.id).where(Report.cycle_id == cycle.id, Report.country_id == user.country_id)
+        ).first()
+        if existing:
+            raise DomainError("Your country's report for this cycle is already started.")
+        framework = framework_of(cycle)
+        code = user.country.code
+        applicable = (
+            [c.id for c in framework.applicable_commitments(code, on=cycle.period_end)]
+            if _known(framework, code)
+            else []
+        )
+        if not applicable:
+            raise DomainError("Your country had signed none of the instruments by the end of this cycle's period.")
+        rows = {
+            row.code: row
+            for row in session.execute(
+                select(Commitment).where(Commitment.version_id == cycle.framework_version_id)
+            ).scalars()
+        }
+        report = Report(cycle_id=cycle.id, country_id=user.country_id, state=ReportState.DRAFT)
+        report.entries = [Entry(commitment=rows[code_], position=n) for n, code_ in enumerate(applicable)]
+        session.add(report)
+        session.flush()
+        audit.record(
+            session,
+            "report_started",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            after={"cycle": cycle.name, "country": code, "entries": len(applicable)},
+        )
+    return report
+
+
+def _known(framework: Framework, code: str) -> bool:
+    return any(country.code == code for country in framework.countries)
+
+
+def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryInput], actor: Actor) -> Report:
+    """Save whatever the form holds; refused (StaleVersion) if someone saved since it was loaded."""
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor, focal_point_only=True)
+        if report.state not in EDITABLE:
+            raise DomainError(f"A {report.state.value} report cannot be edited.")
+        _claim_version(report, expected_version)
+        entries = {entry.id: entry for entry in report.entries}
+        unknown = set(changes) - set(entries)
+        if unknown:
+            raise DomainError("The form names entries that are not in this report.")
+        for entry_id, data in changes.items():
+            _apply(entries[entry_id], data)
+        session.flush()
+        audit.record(
+            session,
+            "report_saved",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            after={"version": report.version, "entries": len(changes)},
+        )
+    return report
+
+
+def _apply(entry: Entry, data: EntryInput) -> None:
+    entry.reported_status = data.reported_status or None
+    entry.narrative = data.narrative or None
+    entry.responsible = data.responsible or None
+    entry.start_date, entry.end_date = data.start_date, data.end_date
+    entry.budget_amount = data.budget_amount
+    entry.budget_currency = (data.budget_currency or "").upper() or None
+    entry.evidence = [
+        Evidence(title=item.title, url=item.url or None, page=item.page or None, quote=item.quote or None)
+        for item in data.evidence
+        if item.title or item.url
+    ]
+    # figures are merged in place: (entry, indicator) is unique, and a flush inserts before it deletes
+    wanted = {k: v for k, v in data.figures.items() if v is not None}
+    kept = []
+    for figure in entry.figures:
+        if figure.indicator in wanted:
+            figure.value = wanted.pop(figure.indicator)
+            kept.append(figure)
+    entry.figures = kept + [IndicatorValue(indicator=k, value=v) for k, v in sorted(wanted.items())]
+
+
+def submission_problems(report: Report, framework: Framework) -> dict[int, list[str]]:
+    """Every reason the report cannot be submitted yet, by entry id; empty when it can."""
+    method = framework.methodology
+    levels = [level.id for level in method.status_levels]
+    needs_evidence_above = levels.index(method.evidence.required_above)
+    problems: dict[int, list[str]] = {}
+    for entry in report.entries:
+        found: list[str] = []
+        if entry.reported_status is None:
+            found.append("Choose an implementation status.")
+        elif entry.reported_status not in levels:
+            found.append("Choose one of the listed statuses.")
+        elif levels.index(entry.reported_status) > needs_evidence_above and not entry.evidence:
+            label = method.status_levels[levels.index(entry.reported_status)].label
+            found.append(f"A status of “{label}” needs at least one item of evidence.")
+        if entry.reported_status and entry.reported_status != levels[0] and not entry.narrative:
+            found.append("Say what was done.")
+        if entry.budget_amount is not None and not entry.budget_currency:
+            found.append("Give the budget's currency.")
+        if found:
+            problems[entry.id] = found
+    return problems
+
+
+def submit(report_id: int, expected_version: int, actor: Actor) -> Report:
+    """Draft → submitted, once the whole report passes ``submission_problems``."""
+    return _submit(report_id, expected_version, actor, "submit")
+
+
+def resubmit(report_id: int, expected_version: int, actor: Actor) -> Report:
+    """Returned → submitted, after the focal point has revised it."""
+    return _submit(report_id, expected_version, actor, "resubmit")
+
+
+class NotReady(DomainError):
+    """The report has problems; ``problems`` lists them by entry id."""
+
+    def __init__(self, problems: dict[int, list[str]]):
+        super().__init__(f"The report has {sum(map(len, problems.values()))} problem(s) to fix before it can be sent.")
+        self.problems = problems
+
+
+def _submit(report_id: int, expected_version: int, actor: Actor, operation: str) -> Report:
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor, focal_point_only=True)
+        if report.version != expected_version:
+            raise StaleVersion("Someone else saved this report after you opened it.")
+        problems = submission_problems(report, framework_of(report.cycle))
+        if problems:
+            raise NotReady(problems)
+        before, after = _move(report, operation)
+        report.submitted_at = utcnow()
+        audit.record(
+            session,
+            f"report_{_PAST[operation]}",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            before={"state": before.value},
+            after={"state": after.value},
+        )
+    return report
+
+
+def return_for_revision(report_id: int, general: str, per_entry: dict[int, str], actor: Actor) -> Report:
+    """Submitted → returned, with the reviewer's comments on the report and on entries."""
+    _require_staff(actor)
+    if not general.strip() and not any(text.strip() for text in per_entry.values()):
+        raise DomainError("Say what needs to change: add a comment to the report or to an entry.")
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor)
+        entry_ids = {entry.id for entry in report.entries}
+        if set(per_entry) - entry_ids:
+            raise DomainError("A comment names an entry that is not in this report.")
+        before, after = _move(report, "return_for_revision")
+        if general.strip():
+            report.comments.append(ReviewComment(author_id=actor.user.id, body=general.strip()))
+        for entry_id, text in sorted(per_entry.items()):
+            if text.strip():
+                report.comments.append(ReviewComment(author_id=actor.user.id, entry_id=entry_id, body=text.strip()))
+        session.flush()
+        audit.record(
+            session,
+            "report_returned",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            before={"state": before.value},
+            after={"state": after.value},
+            reason=general.strip() or f"{sum(1 for t in per_entry.values() if t.strip())} entry comment(s)",
+        )
+    return report
+
+
+def respond(report_id: int, comment_id: int, body: str, actor: Actor) -> ReviewComment:
+    """The focal point's right of reply to a reviewer's comment, on a returned report."""
+    if not body.strip():
+        raise DomainError("Write your answer before sending it.")
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor, focal_point_only=True)
+        if report.state is not ReportState.RETURNED:
+            raise DomainError("You can answer comments while the report is returned to you.")
+        comment = session.get(ReviewComment, comment_id)
+        if comment is None or comment.report_id != report.id or comment.in_reply_to_id is not None:
+            raise NotFound("There is no such comment on this report.")
+        reply = ReviewComment(
+            report_id=report.id,
+            entry_id=comment.entry_id,
+            in_reply_to_id=comment.id,
+            author_id=actor.user.id,
+            body=body.strip(),
+        )
+        session.add(reply)
+        session.flush()
+        audit.record(
+            session, "comment_answered", actor, object_type="report", object_id=report.id, after={"comment": comment.id}
+        )
+    return reply
+
+
+def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Report:
+    """Submitted → accepted: every entry verified, with the reviewer's assessed status (or the reported one)."""
+    _require_staff(actor)
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor)
+        if report.state is not ReportState.SUBMITTED:
+            raise DomainError(f"A {report.state.value} report cannot be accepted.")
+        levels = {level.id for level in framework_of(report.cycle).methodology.status_levels}
+        changed = {}
+        for entry in report.entries:
+            status = assessed.get(entry.id) or entry.reported_status
+            if status not in levels:
+                raise DomainError(f"Entry {entry.commitment.code} has no valid status to verify.")
+            if status != entry.reported_status:
+                changed[entry.commitment.code] = {"reported": entry.reported_status, "assessed": status}
+            entry.assessed_status = status
+            entry.verified = True
+        session.flush()  # entries first: once the report is accepted the triggers refuse them
+        before, after = _move(report, "accept")
+        report.accepted_at = utcnow()
+        audit.record(
+            session,
+            "report_accepted",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            before={"state": before.value},
+            after={"state": after.value, "assessed_differently": changed},
+        )
+    return report
+
+
+def amend(report_id: int, actor: Actor) -> Report:
+    """A correction to an accepted report: a new draft revision that copies it and links back."""
+    session = db.session
+    with write_transaction(session):
+        original = _report_for(report_id, actor, focal_point_only=True)
+        if original.state is not ReportState.ACCEPTED:
+            raise DomainError("Only an accepted report is amended; edit the report itself instead.")
+        latest = (
+            session.execute(
+                select(Report.revision)
+                .where(Report.cycle_id == original.cycle_id, Report.country_id == original.country_id)
+                .order_by(Report.revision.desc())
+            )
+            .scalars()
+            .first()
+        )
+        if latest != original.revision:
+            raise DomainError("This report already has a newer revision.")
+        amendment = Report(
+            cycle_id=original.cycle_id,
+            country_id=original.country_id,
+            revision=original.revision + 1,
+            amends_id=original.id,
+            state=ReportState.DRAFT,
+        )
+        amendment.entries = [_copy(entry) for entry in original.entries]
+        session.add(amendment)
+        session.flush()
+        audit.record(
+            session,
+            "report_amended",
+            actor,
+            object_type="report",
+            object_id=amendment.id,
+            after={"amends": original.id, "revision": amendment.revision},
+        )
+    return amendment
+
+
+def _copy(entry: Entry) -> Entry:
+    return Entry(
+        commitment_id=entry.commitment_id,
+        position=entry.position,
+        reported_status=entry.reported_status,
+        narrative=entry.narrative,
+        responsible=entry.responsible,
+        start_date=entry.start_date,
+        end_date=entry.end_date,
+        budget_amount=entry.budget_amount,
+        budget_currency=entry.budget_currency,
+        evidence=[Evidence(title=e.title, url=e.url, page=e.page, quote=e.quote) for e in entry.evidence],
+        figures=[IndicatorValue(indicator=f.indicator, value=f.value) for f in entry.figures],
+    )
