@@ -186,8 +186,8 @@ def test_submitting_checks_the_whole_report(ctx, framework):
     with pytest.raises(services.NotReady) as refused:
         services.submit(report.id, report.version, actor("albania"))
     assert refused.value.problems == {
-        first: ["A status of “Fully implemented” needs at least one item of evidence."],
-        second: ["Choose an implementation status."],
+        first: [("evidence", "A status of “Fully implemented” needs at least one item of evidence.")],
+        second: [("reported_status", "Choose an implementation status.")],
     }
     assert report.state is ReportState.DRAFT
 

@@ -38,11 +38,15 @@ def create_app(config: Config | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .cli import register_commands
     from .public import bp as public_bp
+    from .reports import bp as reports_bp
+    from .review import bp as review_bp
 
     init_security(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(review_bp)
     register_commands(app)
     register_filters(app)
     _register_error_pages(app)

@@ -27,6 +27,17 @@ def datetime_utc(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def flat_errors(errors: object) -> list[str]:
+    """WTForms errors of a field, a sub-form or a list of sub-forms, as one list of messages."""
+    if isinstance(errors, str):
+        return [errors]
+    if isinstance(errors, dict):
+        return [message for value in errors.values() for message in flat_errors(value)]
+    if isinstance(errors, list | tuple):
+        return [message for value in errors for message in flat_errors(value)]
+    return []
+
+
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -34,5 +45,6 @@ def now_utc() -> dt.datetime:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(datetime_utc)
+    app.add_template_filter(flat_errors)
     app.add_template_global(now_utc)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .extensions import db
 from .framework import Framework
-from .models import AuditEvent, Country, FrameworkVersion, User
+from .models import (
+    AuditEvent,
+    Country,
+    Entry,
+    FrameworkVersion,
+    Report,
+    ReportingCycle,
+    ReportState,
+    ReviewComment,
+    User,
+)
 
 # Framework objects rebuilt from stored documents, by content hash. A version's content never
 # changes, so an entry never goes stale; the number of versions is small.
@@ -100,3 +110,97 @@ def audit_events(
         )
     rows = list(db.session.execute(statement.offset((page - 1) * AUDIT_PAGE_SIZE).limit(AUDIT_PAGE_SIZE + 1)).scalars())
     return Page(rows[:AUDIT_PAGE_SIZE], page, len(rows) > AUDIT_PAGE_SIZE)
+
+
+# ----------------------------------------------------------------------------- reporting
+DUE_SOON = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class CycleStatus:
+    """One cycle as a country sees it: its latest report (None: not started) and the deadline."""
+
+    cycle: ReportingCycle
+    report: Report | None
+    open_comments: int
+
+    @property
+    def state_label(self) -> str:
+        return self.report.state.label if self.report else "Not started"
+
+    def deadline(self, today: dt.date) -> str | None:
+        """ "overdue", "due soon" or None, for a report that still has to be sent."""
+        if self.report and self.report.state in (ReportState.SUBMITTED, ReportState.ACCEPTED):
+            return None
+        if today > self.cycle.due_on:
+            return "overdue"
+        if today >= self.cycle.due_on - DUE_SOON:
+            return "due soon"
+        return None
+
+
+def cycles() -> list[ReportingCycle]:
+    return list(db.session.execute(select(ReportingCycle).order_by(ReportingCycle.due_on.desc())).scalars())
+
+
+def country_cycles(country_id: int) -> list[CycleStatus]:
+    """Every cycle with the country's latest report in it and its open comments: three queries."""
+    all_cycles = cycles()
+    reports = db.session.execute(
+        select(Report).where(Report.country_id == country_id).order_by(Report.cycle_id, Report.revision)
+    ).scalars()
+    latest = {report.cycle_id: report for report in reports}  # the last revision wins
+    open_counts = dict(
+        db.session.execute(
+            select(ReviewComment.report_id, func.count())
+            .where(
+                ReviewComment.report_id.in_([r.id for r in latest.values()] or [0]),
+                ReviewComment.in_reply_to_id.is_(None),
+                ~select(Reply.id).where(Reply.in_reply_to_id == ReviewComment.id).exists(),
+            )
+            .group_by(ReviewComment.report_id)
+        ).all()
+    )
+    return [
+        CycleStatus(cycle, latest.get(cycle.id), open_counts.get(latest[cycle.id].id, 0) if cycle.id in latest else 0)
+        for cycle in all_cycles
+    ]
+
+
+Reply = aliased(ReviewComment)
+
+
+def report_with_everything(report_id: int) -> Report | None:
+    """A report with its cycle, country, entries, commitments, evidence, figures and comments, eagerly."""
+    return db.session.execute(
+        select(Report)
+        .where(Report.id == report_id)
+        .options(
+            joinedload(Report.cycle).joinedload(ReportingCycle.framework_version),
+            joinedload(Report.country),
+            selectinload(Report.entries).joinedload(Entry.commitment),
+            selectinload(Report.entries).selectinload(Entry.evidence),
+            selectinload(Report.entries).selectinload(Entry.figures),
+            selectinload(Report.comments).joinedload(ReviewComment.author),
+        )
+    ).scalar_one_or_none()
+
+
+def review_queue() -> list[Report]:
+    """Submitted reports, the longest waiting first."""
+    return list(
+        db.session.execute(
+            select(Report)
+            .where(Report.state == ReportState.SUBMITTED)
+            .options(joinedload(Report.country), joinedload(Report.cycle))
+            .order_by(Report.submitted_at)
+        ).scalars()
+    )
+
+
+def cycle_reports(cycle_id: int) -> dict[int, Report]:
+    """The latest report of every country in a cycle, by country id."""
+    reports = db.session.execute(
+        select(Report).where(Report.cycle_id == cycle_id).order_by(Report.country_id, Report.revision)
+    ).scalars()
+    return {report.country_id: report for report in reports}

@@ -279,25 +279,25 @@ def _apply(entry: Entry, data: EntryInput) -> None:
     entry.figures = kept + [IndicatorValue(indicator=k, value=v) for k, v in sorted(wanted.items())]
 
 
-def submission_problems(report: Report, framework: Framework) -> dict[int, list[str]]:
-    """Every reason the report cannot be submitted yet, by entry id; empty when it can."""
+def submission_problems(report: Report, framework: Framework) -> dict[int, list[tuple[str, str]]]:
+    """Every reason the report cannot be submitted yet: by entry id, (field, message) pairs."""
     method = framework.methodology
     levels = [level.id for level in method.status_levels]
     needs_evidence_above = levels.index(method.evidence.required_above)
     problems: dict[int, list[str]] = {}
     for entry in report.entries:
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
         if entry.reported_status is None:
-            found.append("Choose an implementation status.")
+            found.append(("reported_status", "Choose an implementation status."))
         elif entry.reported_status not in levels:
-            found.append("Choose one of the listed statuses.")
+            found.append(("reported_status", "Choose one of the listed statuses."))
         elif levels.index(entry.reported_status) > needs_evidence_above and not entry.evidence:
             label = method.status_levels[levels.index(entry.reported_status)].label
-            found.append(f"A status of “{label}” needs at least one item of evidence.")
+            found.append(("evidence", f"A status of “{label}” needs at least one item of evidence."))
         if entry.reported_status and entry.reported_status != levels[0] and not entry.narrative:
-            found.append("Say what was done.")
+            found.append(("narrative", "Say what was done."))
         if entry.budget_amount is not None and not entry.budget_currency:
-            found.append("Give the budget's currency.")
+            found.append(("budget_currency", "Give the budget's currency."))
         if found:
             problems[entry.id] = found
     return problems
@@ -316,7 +316,7 @@ def resubmit(report_id: int, expected_version: int, actor: Actor) -> Report:
 class NotReady(DomainError):
     """The report has problems; ``problems`` lists them by entry id."""
 
-    def __init__(self, problems: dict[int, list[str]]):
+    def __init__(self, problems: dict[int, list[tuple[str, str]]]):
         super().__init__(f"The report has {sum(map(len, problems.values()))} problem(s) to fix before it can be sent.")
         self.problems = problems
 

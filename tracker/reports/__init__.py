@@ -1,0 +1,7 @@
+"""The focal point's side: their country's cycles, and the progress form."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+from . import routes  # noqa: E402,F401

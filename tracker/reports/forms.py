@@ -1,0 +1,130 @@
+"""The progress form: one sub-form per commitment, with evidence rows and figures.
+
+A draft saves whatever is there, so every field is optional here; what a submission needs is
+checked by ``services.submission_problems`` and shown next to each field.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..services import EntryInput, EvidenceInput
+
+EVIDENCE_ROWS_SPARE = 1
+MAX_EVIDENCE = 10
+
+
+class EvidenceForm(Form):
+    title = StringField("Document title", validators=[Optional(), Length(max=300)])
+    url = URLField(
+        "Link",
+        validators=[
+            Optional(),
+            URL(require_tld=False, message="Enter a full web address (https://…)."),
+            Length(max=2000),
+        ],
+    )
+    page = StringField("Page", validators=[Optional(), Length(max=40)])
+    quote = TextAreaField("Short quote", validators=[Optional(), Length(max=1000)])
+
+    def validate_title(self, field: StringField) -> None:
+        if self.url.data and not field.data:
+            raise ValidationError("Give the document a title.")
+
+
+class FigureForm(Form):
+    indicator = HiddenField()
+    value = IntegerField(validators=[Optional(), NumberRange(min=0, message="A count cannot be negative.")])
+
+
+class EntryForm(Form):
+    entry_id = HiddenField()
+    reported_status = SelectField("Implementation status", choices=[], validate_choice=False)
+    narrative = TextAreaField("What was done", validators=[Optional(), Length(max=10000)])
+    responsible = StringField("Responsible institution(s)", validators=[Optional(), Length(max=500)])
+    start_date = DateField("Started", validators=[Optional()])
+    end_date = DateField("Ended or due", validators=[Optional()])
+    budget_amount = IntegerField(
+        "Budget (optional)", validators=[Optional(), NumberRange(min=0, message="A budget cannot be negative.")]
+    )
+    budget_currency = StringField(
+        "Currency", validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message="Use a three-letter code, e.g. EUR.")]
+    )
+    evidence = FieldList(FormField(EvidenceForm), min_entries=0, max_entries=MAX_EVIDENCE)
+    figures = FieldList(FormField(FigureForm), min_entries=0)
+
+    def validate_end_date(self, field: DateField) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The end cannot come before the start.")
+
+    def to_input(self) -> EntryInput:
+        return EntryInput(
+            reported_status=self.reported_status.data or None,
+            narrative=(self.narrative.data or "").strip() or None,
+            responsible=(self.responsible.data or "").strip() or None,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            budget_amount=self.budget_amount.data,
+            budget_currency=(self.budget_currency.data or "").strip() or None,
+            evidence=tuple(
+                EvidenceInput(
+                    title=(row.title.data or "").strip(),
+                    url=(row.url.data or "").strip() or None,
+                    page=(row.page.data or "").strip() or None,
+                    quote=(row.quote.data or "").strip() or None,
+                )
+                for row in self.evidence
+                if (row.title.data or "").strip() or (row.url.data or "").strip()
+            ),
+            figures={row.indicator.data: row.value.data for row in self.figures if row.value.data is not None},
+        )
+
+
+class ReportForm(FlaskForm):
+    version = HiddenField()
+    entries = FieldList(FormField(EntryForm))
+    save = SubmitField("Save draft")
+    send = SubmitField("Submit for review")
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Your answer", validators=[Length(max=5000)])
+    submit = SubmitField("Send answer")
+
+
+def form_data(report, framework) -> dict:  # type: ignore[no-untyped-def]
+    """The report as the form's initial data, with one spare evidence row per entry."""
+    entries = []
+    for entry in report.entries:
+        commitment = framework.commitment(entry.commitment.code)
+        figures = {f.indicator: f.value for f in entry.figures}
+        evidence = [{"title": e.title, "url": e.url, "page": e.page, "quote": e.quote} for e in entry.evidence]
+        entries.append(
+            {
+                "entry_id": str(entry.id),
+                "reported_status": entry.reported_status or "",
+                "narrative": entry.narrative,
+                "responsible": entry.responsible,
+                "start_date": entry.start_date,
+                "end_date": entry.end_date,
+                "budget_amount": entry.budget_amount,
+                "budget_currency": entry.budget_currency,
+                "evidence": evidence + [{}] * EVIDENCE_ROWS_SPARE,
+                "figures": [{"indicator": i, "value": figures.get(i)} for i in commitment.indicators],
+            }
+        )
+    return {"version": str(report.version), "entries": entries}

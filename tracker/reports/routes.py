@@ -1,0 +1,169 @@
+"""The focal point's pages: the dashboard, the progress form, answers to the reviewer's comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import queries, services
+from ..admin.forms import ActionForm
+from ..audit import Actor
+from ..models import Report, ReportState, Role
+from ..permissions import roles_required
+from ..services.reporting import EDITABLE
+from . import bp
+from .forms import ReplyForm, ReportForm, form_data
+
+
+def _actor() -> Actor:
+    return Actor(current_user, request.remote_addr)
+
+
+def _own_report(report_id: int) -> Report:
+    """The report with everything on it, if it is the focal point's country's; 404 otherwise."""
+    report = queries.report_with_everything(report_id)
+    if report is None or report.country_id != current_user.country_id:
+        abort(404)
+    return report
+
+
+@bp.get("/")
+@roles_required(Role.FOCAL_POINT)
+def dashboard():  # type: ignore[no-untyped-def]
+    return render_template(
+        "reports/dashboard.html", statuses=queries.country_cycles(current_user.country_id), today=dt.date.today()
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/start")
+@roles_required(Role.FOCAL_POINT)
+def start(cycle_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():  # only the CSRF token matters here
+        abort(400)
+    try:
+        report = services.start_report(cycle_id, _actor())
+    except services.NotFound:
+        abort(404)
+    except services.DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.dashboard"))
+    return redirect(url_for("reports.report", report_id=report.id))
+
+
+@bp.route("/<int:report_id>", methods=["GET", "POST"])
+@roles_required(Role.FOCAL_POINT)
+def report(report_id: int):  # type: ignore[no-untyped-def]
+    report = _own_report(report_id)
+    framework = services.framework_of(report.cycle)
+    editable = report.state in EDITABLE
+    if request.method == "GET" or not editable:
+        if request.method == "POST":
+            flash(f"A {report.state.value} report cannot be changed.", "error")
+        form = ReportForm(data=form_data(report, framework))
+        return _render(report, framework, form, editable)
+
+    form = ReportForm()
+    if not form.validate():
+        return _render(report, framework, form, editable), 400
+    changes = {int(sub.form.entry_id.data): sub.form.to_input() for sub in form.entries}
+    try:
+        saved = services.save_draft(report.id, int(form.version.data or 0), changes, _actor())
+    except services.StaleVersion:
+        return _conflict(report_id, framework, form)
+    except services.DomainError as error:
+        flash(str(error), "error")
+        return _render(report, framework, form, editable), 400
+    if not form.send.data:
+        flash("Your draft is saved.", "success")
+        return redirect(url_for("reports.report", report_id=report_id))
+    send = services.resubmit if saved.state is ReportState.RETURNED else services.submit
+    try:
+        send(report_id, saved.version, _actor())
+    except services.NotReady as not_ready:
+        report = _own_report(report_id)
+        form.version.data = str(report.version)
+        _attach_problems(form, not_ready.problems)
+        flash("Your draft is saved, but it cannot be submitted yet: see the problems below.", "warning")
+        return _render(report, framework, form, editable), 400
+    flash("Your report is submitted. The secretariat will review it.", "success")
+    return redirect(url_for("reports.dashboard"))
+
+
+def _attach_problems(form: ReportForm, problems: dict[int, list[tuple[str, str]]]) -> None:
+    for sub in form.entries:
+        for field_name, message in problems.get(int(sub.form.entry_id.data), []):
+            field = getattr(sub.form, field_name)
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
+def _conflict(report_id: int, framework, form: ReportForm):  # type: ignore[no-untyped-def]
+    """Someone saved since this form was loaded: keep every word typed, show what they changed."""
+    current = _own_report(report_id)
+    saved = {entry.id: entry for entry in current.entries}
+    changes = []
+    for sub in form.entries:
+        entry = saved.get(int(sub.form.entry_id.data))
+        if entry is None:
+            continue
+        mine = sub.form.to_input()
+        for label, theirs, yours in (
+            ("Status", entry.reported_status, mine.reported_status),
+            ("What was done", entry.narrative, mine.narrative),
+            ("Responsible", entry.responsible, mine.responsible),
+        ):
+            if (theirs or None) != (yours or None):
+                changes.append((entry.commitment.code, label, theirs, yours))
+    form.version.data = str(current.version)  # saving again now overwrites, knowingly
+    return _render(current, framework, form, True, conflict=changes), 409
+
+
+def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None):  # type: ignore[no-untyped-def]
+    levels = [("", "— choose —")] + [(level.id, level.label) for level in framework.methodology.status_levels]
+    for sub in form.entries:
+        sub.form.reported_status.choices = levels
+    entries = {entry.id: entry for entry in report.entries}
+    return render_template(
+        "reports/report.html",
+        report=report,
+        framework=framework,
+        form=form,
+        entries=entries,
+        editable=editable,
+        conflict=conflict,
+        reply_form=ReplyForm(),
+        indicators={i.id: i for i in framework.methodology.indicators},
+    )
+
+
+@bp.post("/<int:report_id>/comments/<int:comment_id>/reply")
+@roles_required(Role.FOCAL_POINT)
+def reply(report_id: int, comment_id: int):  # type: ignore[no-untyped-def]
+    _own_report(report_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            services.respond(report_id, comment_id, form.body.data or "", _actor())
+        except services.NotFound:
+            abort(404)
+        except services.DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash("Your answer is sent with the report.", "success")
+    return redirect(url_for("reports.report", report_id=report_id, _anchor=f"comment-{comment_id}"))
+
+
+@bp.post("/<int:report_id>/amend")
+@roles_required(Role.FOCAL_POINT)
+def amend(report_id: int):  # type: ignore[no-untyped-def]
+    _own_report(report_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        amendment = services.amend(report_id, _actor())
+    except services.DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.report", report_id=report_id))
+    flash("An amendment is started. Change what needs correcting and submit it for review.", "success")
+    return redirect(url_for("reports.report", report_id=amendment.id))

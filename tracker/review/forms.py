@@ -1,0 +1,40 @@
+"""Forms of the review blueprint."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+
+class CycleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the cycle a name."), Length(max=200)])
+    period_start = DateField("Period starts", validators=[DataRequired("Enter the first day of the period.")])
+    period_end = DateField("Period ends", validators=[DataRequired("Enter the last day of the period.")])
+    opens_on = DateField("Reporting opens", validators=[DataRequired("Enter the day reporting opens.")])
+    due_on = DateField("Reports due", validators=[DataRequired("Enter the due date.")])
+    submit = SubmitField("Create cycle")
+
+    def validate_period_end(self, field: DateField) -> None:
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("The period must end after it starts.")
+
+    def validate_due_on(self, field: DateField) -> None:
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError("Reports cannot be due before reporting opens.")
+
+
+class ReturnForm(FlaskForm):
+    class Meta:
+        csrf = False  # one page, two prefixed forms: CSRFProtect checks the page's single token
+
+    general = TextAreaField("Comment on the whole report", validators=[Length(max=5000)])
+    submit = SubmitField("Return for revision")
+
+
+class AcceptForm(FlaskForm):
+    class Meta:
+        csrf = False  # see ReturnForm
+
+    password = PasswordField("Your password, to confirm")
+    submit = SubmitField("Accept report")

@@ -1,0 +1,112 @@
+"""The secretariat reviews: cycles, the queue, and one report's entries with assessed status and comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import queries, services
+from ..audit import Actor
+from ..models import ReportState
+from ..permissions import STAFF, login_is_recent, roles_required
+from . import bp
+from .forms import AcceptForm, CycleForm, ReturnForm
+
+
+def _actor() -> Actor:
+    return Actor(current_user, request.remote_addr)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def queue():  # type: ignore[no-untyped-def]
+    return render_template("review/queue.html", reports=queries.review_queue(), now=dt.datetime.now(dt.UTC))
+
+
+@bp.route("/cycles", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def cycles():  # type: ignore[no-untyped-def]
+    form = CycleForm()
+    if form.validate_on_submit():
+        try:
+            cycle = services.create_cycle(
+                form.name.data,
+                form.period_start.data,
+                form.period_end.data,
+                form.opens_on.data,
+                form.due_on.data,
+                _actor(),
+            )
+        except services.DomainError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"The cycle “{cycle.name}” is created. Focal points see it on their dashboard.", "success")
+            return redirect(url_for("review.cycles"))
+    framework = queries.current_framework()
+    return render_template("review/cycles.html", form=form, cycles=queries.cycles(), framework=framework), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/cycles/<int:cycle_id>")
+@roles_required(*STAFF)
+def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
+    chosen = next((c for c in queries.cycles() if c.id == cycle_id), None)
+    if chosen is None:
+        abort(404)
+    framework = services.framework_of(chosen)
+    return render_template(
+        "review/cycle.html",
+        cycle=chosen,
+        framework=framework,
+        reports=queries.cycle_reports(cycle_id),
+        countries={c.code: c for c in queries.countries()},
+        today=dt.date.today(),
+    )
+
+
+@bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def report(report_id: int):  # type: ignore[no-untyped-def]
+    report = queries.report_with_everything(report_id)
+    if report is None:
+        abort(404)
+    framework = services.framework_of(report.cycle)
+    return_form, accept_form = ReturnForm(prefix="return"), AcceptForm(prefix="accept")
+    status = 200
+    if request.method == "POST":
+        per_entry = {entry.id: request.form.get(f"comment-{entry.id}", "") for entry in report.entries}
+        assessed = {entry.id: request.form.get(f"assessed-{entry.id}") or None for entry in report.entries}
+        try:
+            if return_form.submit.data and return_form.validate():
+                services.return_for_revision(report.id, return_form.general.data or "", per_entry, _actor())
+                flash(f"The report of {report.country.name} is returned with your comments.", "success")
+                return redirect(url_for("review.queue"))
+            if accept_form.submit.data and accept_form.validate():
+                if not login_is_recent() and not services.reauthenticate(
+                    current_user.id, accept_form.password.data or "", request.remote_addr
+                ):
+                    accept_form.password.errors = ["Enter your password to accept: you logged in a while ago."]
+                    status = 400
+                else:
+                    services.accept(report.id, assessed, _actor())
+                    flash(f"The report of {report.country.name} is accepted and locked.", "success")
+                    return redirect(url_for("review.queue"))
+        except services.DomainError as error:
+            flash(str(error), "error")
+            status = 400
+        report = queries.report_with_everything(report_id)
+    return render_template(
+        "review/report.html",
+        report=report,
+        framework=framework,
+        return_form=return_form,
+        accept_form=accept_form,
+        reviewable=report.state is ReportState.SUBMITTED,
+        needs_password=not login_is_recent(),
+        indicators={i.id: i for i in framework.methodology.indicators},
+        levels=framework.methodology.status_levels,
+        posted=request.form,
+    ), status
