@@ -54,7 +54,7 @@ class FigureForm(Form):
 class EntryForm(Form):
     entry_id = HiddenField()
     reported_status = SelectField("Implementation status", choices=[], validate_choice=False)
-    narrative = TextAreaField("What was done", validators=[Optional(), Length(max=10000)])
+    narrative = TextAreaField("What was done", validators=[Optional(), Length(max=10000)], render_kw={"rows": 5})
     responsible = StringField("Responsible institution(s)", validators=[Optional(), Length(max=500)])
     start_date = DateField("Started", validators=[Optional()])
     end_date = DateField("Ended or due", validators=[Optional()])
