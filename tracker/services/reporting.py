@@ -118,6 +118,24 @@ _PAST = {
 }
 
 
+def _record_move(
+    action: str, actor: Actor, report: Report, states: tuple[ReportState, ReportState], **details: object
+) -> None:
+    """The audit row of a transition: the state before and after, and what else the operation says."""
+    before, after = states
+    extra = details.pop("after", {})
+    audit.record(
+        db.session,
+        action,
+        actor,
+        object_type="report",
+        object_id=report.id,
+        before={"state": before.value},
+        after={"state": after.value, **extra},
+        **details,  # type: ignore[dict-item]
+    )
+
+
 def _claim_version(report: Report, expected_version: int) -> None:
     """Compare-and-set in one UPDATE: a form loaded before someone else's save is refused."""
     result = db.session.execute(
@@ -330,17 +348,9 @@ def _submit(report_id: int, expected_version: int, actor: Actor, operation: str)
         problems = submission_problems(report, framework_of(report.cycle))
         if problems:
             raise NotReady(problems)
-        before, after = _move(report, operation)
+        states = _move(report, operation)
         report.submitted_at = utcnow()
-        audit.record(
-            session,
-            f"report_{_PAST[operation]}",
-            actor,
-            object_type="report",
-            object_id=report.id,
-            before={"state": before.value},
-            after={"state": after.value},
-        )
+        _record_move(f"report_{_PAST[operation]}", actor, report, states)
     return report
 
 
@@ -355,21 +365,18 @@ def return_for_revision(report_id: int, general: str, per_entry: dict[int, str],
         entry_ids = {entry.id for entry in report.entries}
         if set(per_entry) - entry_ids:
             raise DomainError("A comment names an entry that is not in this report.")
-        before, after = _move(report, "return_for_revision")
+        states = _move(report, "return_for_revision")
         if general.strip():
             report.comments.append(ReviewComment(author_id=actor.user.id, body=general.strip()))
         for entry_id, text in sorted(per_entry.items()):
             if text.strip():
                 report.comments.append(ReviewComment(author_id=actor.user.id, entry_id=entry_id, body=text.strip()))
         session.flush()
-        audit.record(
-            session,
+        _record_move(
             "report_returned",
             actor,
-            object_type="report",
-            object_id=report.id,
-            before={"state": before.value},
-            after={"state": after.value},
+            report,
+            states,
             reason=general.strip() or f"{sum(1 for t in per_entry.values() if t.strip())} entry comment(s)",
         )
     return report
@@ -421,17 +428,9 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
             entry.assessed_status = status
             entry.verified = True
         session.flush()  # entries first: once the report is accepted the triggers refuse them
-        before, after = _move(report, "accept")
+        states = _move(report, "accept")
         report.accepted_at = utcnow()
-        audit.record(
-            session,
-            "report_accepted",
-            actor,
-            object_type="report",
-            object_id=report.id,
-            before={"state": before.value},
-            after={"state": after.value, "assessed_differently": changed},
-        )
+        _record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
     return report
 
 
