@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ class Config:
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=12)  # the absolute timeout, also checked on the server
         self.WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: long forms are filled slowly
         self.TRACKER_ENV = self.ENV_NAME
 

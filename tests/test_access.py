@@ -84,15 +84,21 @@ def test_denied_access_is_audited(client, people, app):
 
 
 def test_get_requests_change_nothing(app, people):
-    """Every GET route a role may open, as that role: no audit row is added (beyond the login itself)."""
+    """Every GET route a role may open, as that role: no row is added to any table (beyond the login)."""
     from tracker.models import Role
+
+    def rows() -> dict[str, int]:
+        with app.app_context():
+            return {
+                table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in db.metadata.sorted_tables
+            }
 
     roles = {"admin": Role.ADMIN, "secretariat": Role.SECRETARIAT, "albania": Role.FOCAL_POINT}
     for who, role in roles.items():
         client = app.test_client()
         log_in(client, people[who])
-        with app.app_context():
-            before = db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        before = rows()
         visited = 0
         for rule in app.url_map.iter_rules():
             access = access_of_in(app, rule.endpoint)
@@ -100,21 +106,27 @@ def test_get_requests_change_nothing(app, people):
                 assert client.get(rule.rule).status_code < 500, rule.rule
                 visited += 1
         assert visited >= 8
-        with app.app_context():
-            assert db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == before
+        assert rows() == before
 
 
 def test_country_scoping_hides_other_countries_objects(app, people):
-    """The one scoping helper: a focal point gets 404 for another country's row, staff see all."""
+    """The one scoping helper: a focal point gets 404 for another country's row (and it is audited)."""
     from werkzeug.exceptions import NotFound
 
-    with app.app_context():
+    with app.test_request_context("/probe"):
         users = {u.email: u for u in db.session.execute(select(User)).scalars()}
         albania, serbia, secretariat = (users[people[n]] for n in ("albania", "serbia", "secretariat"))
         of_serbia = select(User).where(User.id == serbia.id)
         with pytest.raises(NotFound):
             get_scoped_or_404(of_serbia, User.country_id, albania)
-        assert get_scoped_or_404(of_serbia, User.country_id, serbia) is serbia
-        assert get_scoped_or_404(of_serbia, User.country_id, secretariat) is serbia
+        event = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+        assert (event.action, event.actor_email, event.object_id) == ("access_denied", people["albania"], "/probe")
+        assert get_scoped_or_404(of_serbia, User.country_id, serbia).id == serbia.id
+        assert get_scoped_or_404(of_serbia, User.country_id, secretariat).id == serbia.id
         visible = db.session.execute(scoped(select(User.email), User.country_id, albania)).scalars().all()
         assert sorted(visible) == sorted([people["albania"], people["albania2"]])
+        nothing = select(User).where(User.id == 10_000)
+        before = db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        with pytest.raises(NotFound):
+            get_scoped_or_404(nothing, User.country_id, albania)
+        assert db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == before

@@ -91,17 +91,22 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[Se
     """One write, committed once: ends any read transaction, begins as a writer, commits or rolls back."""
     if isinstance(session, scoped_session):
         session = session()
+    if session.info.get("writing"):
+        raise RuntimeError("write_transaction() inside another: an operation commits once, so nest nothing")
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("unflushed changes before write_transaction(): make every change inside it")
         session.rollback()  # end the read; it holds no changes
     session.connection(execution_options={IMMEDIATE: True})
+    session.info["writing"] = True
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info["writing"] = False
 
 
 def render_migration_item(type_: str, obj: object, autogen_context: object) -> str | bool:

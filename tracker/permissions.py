@@ -88,8 +88,15 @@ def login_is_recent(now: dt.datetime | None = None) -> bool:
     return authenticated_at is not None and now.timestamp() - authenticated_at <= RECENT_LOGIN.total_seconds()
 
 
-def _here() -> str:
-    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+def _here() -> str | None:
+    """Where to come back to: this page for a GET; for a POST, the page its form was on (a POST-only
+    address would answer 405 to the browser's GET after logging in)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -129,7 +136,11 @@ def get_scoped_or_404(statement: Select[Any], country_column: Any, user: User) -
     """One object the user may see, or 404 — the same answer whether it exists elsewhere or not."""
     from .extensions import db
 
-    found = db.session.execute(scoped(statement, country_column, user)).scalar_one_or_none()
+    found = db.session.execute(scoped(statement, country_column, user)).unique().scalar_one_or_none()
     if found is None:
+        if country_scope(user) is not None and db.session.execute(statement).first() is not None:
+            from .services import record_denied_access  # another country's object: a probe worth recording
+
+            record_denied_access(user, request.path, request.remote_addr)
         abort(404)
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .extensions import db
@@ -104,7 +104,7 @@ def audit_events(
         statement = statement.where(AuditEvent.actor_email.contains(actor.lower(), autoescape=True))
     if since:
         statement = statement.where(AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time(), dt.UTC))
-    if until:
+    if until and until < dt.date.max:
         statement = statement.where(
             AuditEvent.occurred_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
         )
@@ -172,7 +172,12 @@ Reply = aliased(ReviewComment)
 
 def report_with_everything(report_id: int) -> Report | None:
     """A report with its cycle, country, entries, commitments, evidence, figures and comments, eagerly."""
-    return db.session.execute(
+    return db.session.execute(report_statement(report_id)).unique().scalar_one_or_none()
+
+
+def report_statement(report_id: int) -> Select[tuple[Report]]:
+    """The select behind ``report_with_everything``, for ``permissions.get_scoped_or_404``."""
+    return (
         select(Report)
         .where(Report.id == report_id)
         .options(
@@ -183,7 +188,7 @@ def report_with_everything(report_id: int) -> Report | None:
             selectinload(Report.entries).selectinload(Entry.figures),
             selectinload(Report.comments).joinedload(ReviewComment.author),
         )
-    ).scalar_one_or_none()
+    )
 
 
 def review_queue() -> list[Report]:

@@ -110,12 +110,12 @@ def audit_trail():  # type: ignore[no-untyped-def]
         SelectChoice(a, a.replace("_", " ")) for a in queries.audit_actions()
     ]
     form.validate()
-    page = request.args.get("page", 1, type=int)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     events = queries.audit_events(
         action=form.action.data or None,
         actor=form.actor.data or None,
         since=form.since.data if not form.since.errors else None,
         until=form.until.data if not form.until.errors else None,
-        page=max(page, 1),
+        page=page,
     )
     return render_template("admin/audit.html", form=form, events=events)

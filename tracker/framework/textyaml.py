@@ -126,6 +126,17 @@ def read_text_yaml(path: Path, display_path: str | None = None) -> tuple[TextDoc
 def _check_events(text: str, shown: str) -> None:
     """Refuse what a data file never needs, before anything is built from it; report every case."""
     problems: list[Problem] = []
+    try:
+        _scan_events(text, shown, problems)
+    except yaml.MarkedYAMLError as error:  # a syntax error after other problems: report them all
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(shown, line, column, "", f"not valid YAML: {error.problem or error.context}"))
+    if problems:
+        raise _ProblemsFound(problems)
+
+
+def _scan_events(text: str, shown: str, problems: list[Problem]) -> None:
     depth = 0
     documents = 0
     for event in yaml.parse(text, Loader=yaml.BaseLoader):
@@ -150,8 +161,6 @@ def _check_events(text: str, shown: str) -> None:
                 break
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
-    if problems:
-        raise _ProblemsFound(problems)
 
 
 def _to_text(node: yaml.Node, location: Location, document: TextDocument, problems: list[Problem]) -> Any:

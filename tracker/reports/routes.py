@@ -11,7 +11,7 @@ from .. import queries, services
 from ..admin.forms import ActionForm
 from ..audit import Actor
 from ..models import Report, ReportState, Role
-from ..permissions import roles_required
+from ..permissions import get_scoped_or_404, roles_required
 from ..services.reporting import EDITABLE
 from . import bp
 from .forms import ReplyForm, ReportForm, form_data
@@ -23,10 +23,7 @@ def _actor() -> Actor:
 
 def _own_report(report_id: int) -> Report:
     """The report with everything on it, if it is the focal point's country's; 404 otherwise."""
-    report = queries.report_with_everything(report_id)
-    if report is None or report.country_id != current_user.country_id:
-        abort(404)
-    return report
+    return get_scoped_or_404(queries.report_statement(report_id), Report.country_id, current_user)
 
 
 @bp.get("/")

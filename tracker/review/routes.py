@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from .. import queries, services
 from ..audit import Actor
-from ..models import ReportState
-from ..permissions import STAFF, login_is_recent, roles_required
+from ..models import Report, ReportState
+from ..permissions import STAFF, get_scoped_or_404, login_is_recent, roles_required
 from . import bp
 from .forms import AcceptForm, CycleForm, ReturnForm
 
@@ -70,9 +70,7 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def report(report_id: int):  # type: ignore[no-untyped-def]
-    report = queries.report_with_everything(report_id)
-    if report is None:
-        abort(404)
+    report = get_scoped_or_404(queries.report_statement(report_id), Report.country_id, current_user)
     framework = services.framework_of(report.cycle)
     return_form, accept_form = ReturnForm(prefix="return"), AcceptForm(prefix="accept")
     status = 200

@@ -131,50 +131,63 @@ def accept_invitation(token: str, password: str, remote_addr: str | None) -> Use
 
 
 def log_in(email: str, password: str, remote_addr: str | None) -> User | None:
-    """The user, or None; never says whether the account exists. Ten failures lock the account."""
+    """The user, or None; never says whether the account exists. Ten failures lock the account.
+
+    The slow hash check runs before the write lock is taken; the row is then locked (FOR UPDATE on
+    PostgreSQL, BEGIN IMMEDIATE on SQLite) so parallel guesses all count.
+    """
     email = _normalise_email(email)[:254]
     session = db.session
+    checked_hash = session.execute(select(User.password_hash).where(User.email == email)).scalar()
+    password_ok = verify_password(checked_hash, password)
     with write_transaction(session):
-        user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        now = utcnow()
+        user = session.execute(select(User).where(User.email == email).with_for_update()).scalar_one_or_none()
         if user is None:
-            verify_password(None, password)
             audit.record(session, "login_failed", Actor(None, remote_addr, email), reason="unknown account")
             return None
         actor = Actor(user, remote_addr)
-        if user.locked_until is not None and user.locked_until > now:
-            verify_password(None, password)
+        if _locked(user, actor):
             audit.record(
                 session, "login_refused", actor, object_type="user", object_id=user.id, reason="account locked"
             )
             return None
-        if user.locked_until is not None:
-            user.locked_until = None
-            user.failed_logins = 0
-            audit.record(
-                session, "account_unlocked", actor, object_type="user", object_id=user.id, reason="lock expired"
-            )
-        if not verify_password(user.password_hash, password) or not user.is_active:
-            user.failed_logins += 1
-            reason = "account disabled" if not user.is_active else "wrong password"
-            audit.record(session, "login_failed", actor, object_type="user", object_id=user.id, reason=reason)
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCK_DURATION
-                audit.record(
-                    session,
-                    "account_locked",
-                    actor,
-                    object_type="user",
-                    object_id=user.id,
-                    reason=f"{user.failed_logins} failed logins; locked until {user.locked_until:%Y-%m-%d %H:%M} UTC",
-                )
+        if not password_ok or user.password_hash != checked_hash or not user.is_active:
+            _count_failure(user, actor, "account disabled" if not user.is_active else "wrong password")
             return None
         user.failed_logins = 0
-        user.last_login_at = now
+        user.last_login_at = utcnow()
         if needs_rehash(user.password_hash or ""):
             user.password_hash = hash_password(password)
         audit.record(session, "login", actor, object_type="user", object_id=user.id)
     return user
+
+
+def _locked(user: User, actor: Actor) -> bool:
+    """True while the account is locked; an expired lock is released (and audited) on the way."""
+    if user.locked_until is None:
+        return False
+    if user.locked_until > utcnow():
+        return True
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record(db.session, "account_unlocked", actor, object_type="user", object_id=user.id, reason="lock expired")
+    return False
+
+
+def _count_failure(user: User, actor: Actor, reason: str, action: str = "login_failed") -> None:
+    """One more failed password for the account; the tenth locks it for LOCK_DURATION."""
+    user.failed_logins += 1
+    audit.record(db.session, action, actor, object_type="user", object_id=user.id, reason=reason)
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = utcnow() + LOCK_DURATION
+        audit.record(
+            db.session,
+            "account_locked",
+            actor,
+            object_type="user",
+            object_id=user.id,
+            reason=f"{user.failed_logins} failed passwords; locked until {user.locked_until:%Y-%m-%d %H:%M} UTC",
+        )
 
 
 def reauthenticate(user_id: int, password: str, remote_addr: str | None) -> bool:
@@ -195,19 +208,28 @@ def log_out(user_id: int, remote_addr: str | None) -> None:
 
 
 def change_password(user_id: int, current: str, new: str, remote_addr: str | None) -> User:
-    """Change one's own password; every other session of the account ends."""
+    """Change one's own password; every other session ends. A wrong current password counts as a failed login."""
     problem = password_problem(new)
     if problem:
         raise DomainError(problem)
     session = db.session
+    checked_hash = session.execute(select(User.password_hash).where(User.id == user_id)).scalar()
+    current_ok = verify_password(checked_hash, current)
     with write_transaction(session):
-        user = session.get(User, user_id)
-        if user is None or not verify_password(user.password_hash, current):
-            raise DomainError("Your current password is not right.")
-        user.password_hash = hash_password(new)
-        user.password_changed_at = utcnow()
-        user.session_token = _new_token()
-        audit.record(session, "password_changed", Actor(user, remote_addr), object_type="user", object_id=user.id)
+        user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one_or_none()
+        if user is None:
+            raise DomainError("There is no such user.")
+        actor = Actor(user, remote_addr)
+        refused = _locked(user, actor) or not current_ok or user.password_hash != checked_hash
+        if refused:
+            _count_failure(user, actor, "wrong current password", action="password_change_failed")
+        else:
+            user.password_hash = hash_password(new)
+            user.password_changed_at = utcnow()
+            user.session_token = _new_token()
+            audit.record(session, "password_changed", actor, object_type="user", object_id=user.id)
+    if refused:  # raised after the commit, so the failure is counted
+        raise DomainError("Your current password is not right.")
     return user
 
 

@@ -36,6 +36,7 @@ from ..models import (
     ReviewComment,
     Role,
 )
+from ..permissions import country_scope
 from .errors import DomainError, StaleVersion
 
 # (state before, operation) -> state after
@@ -92,10 +93,10 @@ def _report_for(report_id: int, actor: Actor, *, focal_point_only: bool = False)
     user = actor.user
     if report is None or user is None:
         raise NotFound("There is no such report.")
-    if user.role is Role.FOCAL_POINT:
-        if user.country_id != report.country_id:
-            raise NotFound("There is no such report.")  # another country's report does not exist for them
-    elif focal_point_only:
+    scope = country_scope(user)
+    if scope is not None and scope != report.country_id:
+        raise NotFound("There is no such report.")  # another country's report does not exist for them
+    if scope is None and focal_point_only:
         raise NotAllowed("Only the country's focal points can do this.")
     return report
 
