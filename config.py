@@ -37,7 +37,8 @@ class Config:
         )
         self.COMMITMENTS_DIR = str(Path(env.get("TRACKER_COMMITMENTS_DIR") or ROOT / "commitments"))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a whole report with its files; each file is 10 MB at most
+        self.UPLOAD_DIR = str(Path(env.get("TRACKER_UPLOAD_DIR") or INSTANCE_DIR / "uploads"))
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -79,9 +79,10 @@ def app_with_tables(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def empty_app(database_url: str):
-    """An app whose database has the tables but no framework loaded."""
+def empty_app(database_url: str, tmp_path: Path):
+    """An app whose database has the tables but no framework loaded; uploads go to tmp_path."""
     with app_with_tables(database_url) as app:
+        app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
         yield app
 
 

@@ -66,7 +66,7 @@ class _FormReader(HTMLParser):
         name = attributes.get("name")
         if attributes.get("form"):  # reply boxes belong to other forms
             return
-        if tag == "input" and name and attributes.get("type") != "submit":
+        if tag == "input" and name and attributes.get("type") not in ("submit", "file"):
             self.fields[name] = attributes.get("value") or ""
         elif tag == "select" and name:
             self._select = name
@@ -90,7 +90,7 @@ class _FormReader(HTMLParser):
 
 def form_fields(page: str) -> dict[str, str]:
     """The progress form's fields (inputs, selected options, textarea text) as they stand on the page."""
-    start = page.index('<form method="post" novalidate id="report-form">')
+    start = page.rindex("<form", 0, page.index('id="report-form"'))
     reader = _FormReader()
     reader.feed(page[start : page.index("</form>", start)])
     return {name: value.removeprefix("\n") for name, value in reader.fields.items()}

@@ -407,6 +407,11 @@ class Evidence(Base):
     title: Mapped[str] = mapped_column(String(300))
     page: Mapped[str | None] = mapped_column(String(40))
     quote: Mapped[str | None] = mapped_column(Text)
+    # an uploaded file, kept outside static/ under a random name; ``file_name`` is what the person uploaded
+    stored_name: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
 
     entry: Mapped[Entry] = relationship(back_populates="evidence")
 

@@ -6,7 +6,10 @@ checked by ``services.submission_problems`` and shown next to each field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     FieldList,
@@ -23,6 +26,7 @@ from wtforms import (
 from wtforms.validators import URL, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..services import EntryInput, EvidenceInput
+from ..uploads import StoredFile
 
 EVIDENCE_ROWS_SPARE = 1
 MAX_EVIDENCE = 10
@@ -40,6 +44,8 @@ class EvidenceForm(Form):
     )
     page = StringField("Page", validators=[Optional(), Length(max=40)])
     quote = TextAreaField("Short quote", validators=[Optional(), Length(max=1000)])
+    file = FileField("Or attach the document (optional)")
+    keep_file = HiddenField()  # the file this row already holds; checked against the report's own files
 
     def validate_title(self, field: StringField) -> None:
         if self.url.data and not field.data:
@@ -71,7 +77,8 @@ class EntryForm(Form):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("The end cannot come before the start.")
 
-    def to_input(self) -> EntryInput:
+    def to_input(self, file_for: Callable[[EvidenceForm], StoredFile | None] = lambda row: None) -> EntryInput:
+        """The entry as the service takes it; ``file_for`` stores or keeps each row's file."""
         return EntryInput(
             reported_status=self.reported_status.data or None,
             narrative=(self.narrative.data or "").strip() or None,
@@ -82,13 +89,16 @@ class EntryForm(Form):
             budget_currency=(self.budget_currency.data or "").strip() or None,
             evidence=tuple(
                 EvidenceInput(
-                    title=(row.title.data or "").strip(),
-                    url=(row.url.data or "").strip() or None,
-                    page=(row.page.data or "").strip() or None,
-                    quote=(row.quote.data or "").strip() or None,
+                    title=(row.form.title.data or "").strip(),
+                    url=(row.form.url.data or "").strip() or None,
+                    page=(row.form.page.data or "").strip() or None,
+                    quote=(row.form.quote.data or "").strip() or None,
+                    file=stored,
                 )
                 for row in self.evidence
-                if (row.title.data or "").strip() or (row.url.data or "").strip()
+                if (stored := file_for(row.form))
+                or (row.form.title.data or "").strip()
+                or (row.form.url.data or "").strip()
             ),
             figures={row.indicator.data: row.value.data for row in self.figures if row.value.data is not None},
         )
@@ -112,7 +122,10 @@ def form_data(report, framework) -> dict:  # type: ignore[no-untyped-def]
     for entry in report.entries:
         commitment = framework.commitment(entry.commitment.code)
         figures = {f.indicator: f.value for f in entry.figures}
-        evidence = [{"title": e.title, "url": e.url, "page": e.page, "quote": e.quote} for e in entry.evidence]
+        evidence = [
+            {"title": e.title, "url": e.url, "page": e.page, "quote": e.quote, "keep_file": e.stored_name or ""}
+            for e in entry.evidence
+        ]
         entries.append(
             {
                 "entry_id": str(entry.id),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from .. import queries, services
+from .. import queries, services, uploads
 from ..admin.forms import ActionForm
 from ..audit import Actor
 from ..models import Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
 from ..services.reporting import EDITABLE
+from ..uploads import StoredFile
 from . import bp
 from .forms import ReplyForm, ReportForm, form_data
 
@@ -64,7 +66,8 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     form = ReportForm()
     if not form.validate():
         return _render(report, framework, form, editable), 400
-    changes = {int(sub.form.entry_id.data): sub.form.to_input() for sub in form.entries}
+    file_for, refused = _file_keeper(report)
+    changes = {int(sub.form.entry_id.data): sub.form.to_input(file_for) for sub in form.entries}
     try:
         saved = services.save_draft(report.id, int(form.version.data or 0), changes, _actor())
     except services.StaleVersion:
@@ -72,6 +75,10 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     except services.DomainError as error:
         flash(str(error), "error")
         return _render(report, framework, form, editable), 400
+    if refused:
+        form.version.data = str(saved.version)
+        flash("Your draft is saved, but a file was refused: see the message beside it.", "warning")
+        return _render(_own_report(report_id), framework, form, editable), 400
     if not form.send.data:
         flash("Your draft is saved.", "success")
         return redirect(url_for("reports.report", report_id=report_id))
@@ -86,6 +93,29 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         return _render(report, framework, form, editable), 400
     flash("Your report is submitted. The secretariat will review it.", "success")
     return redirect(url_for("reports.dashboard"))
+
+
+def _file_keeper(report: Report):  # type: ignore[no-untyped-def]
+    """Stores each new upload (or keeps a row's file) and collects the refusals on the rows themselves."""
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    existing = {e.stored_name: e for entry in report.entries for e in entry.evidence if e.stored_name}
+    refused: list[str] = []
+
+    def file_for(row) -> StoredFile | None:  # type: ignore[no-untyped-def]
+        upload = row.file.data
+        if upload is not None and getattr(upload, "filename", ""):
+            try:
+                stored = uploads.store(folder, upload.filename, upload.read(uploads.MAX_FILE_BYTES + 1))
+            except uploads.UploadRefused as error:
+                row.file.errors = [str(error)]
+                refused.append(str(error))
+            else:
+                row.keep_file.data = stored.stored_name
+                return stored
+        kept = existing.get(row.keep_file.data or "")  # only a file of this very report can be kept
+        return services.stored_file_of(kept) if kept is not None else None
+
+    return file_for, refused
 
 
 def _attach_problems(form: ReportForm, problems: dict[int, list[tuple[str, str]]]) -> None:
@@ -130,6 +160,7 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
         editable=editable,
         conflict=conflict,
         reply_form=ReplyForm(),
+        files={e.stored_name: e for entry in report.entries for e in entry.evidence if e.stored_name},
         indicators={i.id: i for i in framework.methodology.indicators},
     )
 
@@ -164,3 +195,26 @@ def amend(report_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("reports.report", report_id=report_id))
     flash("An amendment is started. Change what needs correcting and submit it for review.", "success")
     return redirect(url_for("reports.report", report_id=amendment.id))
+
+
+@bp.get("/<int:report_id>/evidence/<int:evidence_id>/file")
+@roles_required(Role.FOCAL_POINT, Role.SECRETARIAT, Role.ADMIN)
+def evidence_file(report_id: int, evidence_id: int):  # type: ignore[no-untyped-def]
+    """An evidence file, to those who may see its report, always as a download."""
+    report = get_scoped_or_404(queries.report_statement(report_id), Report.country_id, current_user)
+    item = next((e for entry in report.entries for e in entry.evidence if e.id == evidence_id), None)
+    if item is None or item.stored_name is None:
+        abort(404)
+    try:
+        path = uploads.path_of(Path(current_app.config["UPLOAD_DIR"]), item.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=item.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=item.file_name or "evidence",
+        max_age=0,
+    )

@@ -38,6 +38,7 @@ from .reporting import (
     return_for_revision,
     save_draft,
     start_report,
+    stored_file_of,
     submission_problems,
     submit,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "return_for_revision",
     "save_draft",
     "start_report",
+    "stored_file_of",
     "submission_problems",
     "submit",
     "INVITATION_LIFETIME",

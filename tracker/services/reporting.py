@@ -37,6 +37,7 @@ from ..models import (
     Role,
 )
 from ..permissions import country_scope
+from ..uploads import StoredFile
 from .errors import DomainError, StaleVersion
 
 # (state before, operation) -> state after
@@ -64,6 +65,7 @@ class EvidenceInput:
     url: str | None = None
     page: str | None = None
     quote: str | None = None
+    file: StoredFile | None = None  # already checked and stored by tracker.uploads
 
 
 @dataclass(frozen=True)
@@ -284,9 +286,15 @@ def _apply(entry: Entry, data: EntryInput) -> None:
     entry.budget_amount = data.budget_amount
     entry.budget_currency = (data.budget_currency or "").upper() or None
     entry.evidence = [
-        Evidence(title=item.title, url=item.url or None, page=item.page or None, quote=item.quote or None)
+        Evidence(
+            title=item.title or (item.file.file_name if item.file else ""),
+            url=item.url or None,
+            page=item.page or None,
+            quote=item.quote or None,
+            **(_file_columns(item.file) if item.file else {}),
+        )
         for item in data.evidence
-        if item.title or item.url
+        if item.title or item.url or item.file
     ]
     # figures are merged in place: (entry, indicator) is unique, and a flush inserts before it deletes
     wanted = {k: v for k, v in data.figures.items() if v is not None}
@@ -296,6 +304,24 @@ def _apply(entry: Entry, data: EntryInput) -> None:
             figure.value = wanted.pop(figure.indicator)
             kept.append(figure)
     entry.figures = kept + [IndicatorValue(indicator=k, value=v) for k, v in sorted(wanted.items())]
+
+
+def _file_columns(stored: StoredFile) -> dict[str, object]:
+    return {
+        "stored_name": stored.stored_name,
+        "file_name": stored.file_name,
+        "content_type": stored.content_type,
+        "size_bytes": stored.size_bytes,
+    }
+
+
+def stored_file_of(evidence: Evidence) -> StoredFile | None:
+    """The file an evidence row already holds, to keep it across a save."""
+    if evidence.stored_name is None:
+        return None
+    return StoredFile(
+        evidence.stored_name, evidence.file_name or "evidence", evidence.content_type or "", evidence.size_bytes or 0
+    )
 
 
 def submission_problems(report: Report, framework: Framework) -> dict[int, list[tuple[str, str]]]:
@@ -485,6 +511,15 @@ def _copy(entry: Entry) -> Entry:
         end_date=entry.end_date,
         budget_amount=entry.budget_amount,
         budget_currency=entry.budget_currency,
-        evidence=[Evidence(title=e.title, url=e.url, page=e.page, quote=e.quote) for e in entry.evidence],
+        evidence=[
+            Evidence(
+                title=e.title,
+                url=e.url,
+                page=e.page,
+                quote=e.quote,
+                **(_file_columns(stored) if (stored := stored_file_of(e)) else {}),
+            )
+            for e in entry.evidence
+        ],
         figures=[IndicatorValue(indicator=f.indicator, value=f.value) for f in entry.figures],
     )
