@@ -224,3 +224,27 @@ def test_cycle_form_checks_dates(staff, cycle_id):
     assert response.status_code == 400
     assert "cannot be due before reporting opens" in response.text
     assert "already a cycle" in staff.post("/review/cycles", data=CYCLE_FORM).text
+
+
+def test_the_changes_an_amendment_makes_are_shown(app, people, focal, staff, cycle_id):
+    report_id = start(focal, cycle_id)
+    data = filled(focal.get(f"/reports/{report_id}").text)
+    assert focal.post(f"/reports/{report_id}", data={**data, "send": "1"}).status_code == 302
+    assert staff.post(f"/review/reports/{report_id}", data={"accept-submit": "1"}).status_code == 302
+    amended = focal.post(f"/reports/{report_id}/amend")
+    amendment_id = int(amended.headers["Location"].rsplit("/", 1)[1])
+    page = focal.get(f"/reports/{amendment_id}").text
+    assert f"/reports/{report_id}/compare/{amendment_id}" in page
+    data = form_fields(page)
+    data["entries-0-narrative"] = "Corrected: the law entered into force in 2004."
+    data["entries-1-reported_status"] = "fully-implemented"
+    assert focal.post(f"/reports/{amendment_id}", data={**data, "save": "1"}).status_code == 302
+    diff = focal.get(f"/reports/{report_id}/compare/{amendment_id}")
+    assert diff.status_code == 200
+    rows = re.findall(r"<tr><td><code>([\w-]+)</code></td><td>([^<]+)</td>", diff.text)
+    assert rows == [("PAL-2A", "What was done"), ("PAL-2B", "Status")]
+    assert "Corrected: the law entered into force in 2004." in diff.text
+    assert staff.get(f"/reports/{report_id}/compare/{amendment_id}").status_code == 200
+    serbia = app.test_client()
+    log_in(serbia, people["serbia"])
+    assert serbia.get(f"/reports/{report_id}/compare/{amendment_id}").status_code == 404

@@ -209,3 +209,12 @@ def cycle_reports(cycle_id: int) -> dict[int, Report]:
         select(Report).where(Report.cycle_id == cycle_id).order_by(Report.country_id, Report.revision)
     ).scalars()
     return {report.country_id: report for report in reports}
+
+
+def report_revisions(cycle_id: int, country_id: int) -> list[Report]:
+    """Every revision of a country's report in a cycle, oldest first."""
+    return list(
+        db.session.execute(
+            select(Report).where(Report.cycle_id == cycle_id, Report.country_id == country_id).order_by(Report.revision)
+        ).scalars()
+    )

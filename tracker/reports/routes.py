@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from .. import queries, services, uploads
+from .. import diffs, queries, services, uploads
 from ..admin.forms import ActionForm
 from ..audit import Actor
 from ..models import Report, ReportState, Role
@@ -217,4 +217,22 @@ def evidence_file(report_id: int, evidence_id: int):  # type: ignore[no-untyped-
         as_attachment=True,
         download_name=item.file_name or "evidence",
         max_age=0,
+    )
+
+
+@bp.get("/<int:report_id>/compare/<int:other_id>")
+@roles_required(Role.FOCAL_POINT, Role.SECRETARIAT, Role.ADMIN)
+def compare(report_id: int, other_id: int):  # type: ignore[no-untyped-def]
+    """What changed between two revisions of one country's report in one cycle."""
+    first = get_scoped_or_404(queries.report_statement(report_id), Report.country_id, current_user)
+    second = get_scoped_or_404(queries.report_statement(other_id), Report.country_id, current_user)
+    if (first.cycle_id, first.country_id) != (second.cycle_id, second.country_id):
+        abort(404)
+    older, newer = sorted((first, second), key=lambda r: r.revision)
+    return render_template(
+        "reports/compare.html",
+        older=older,
+        newer=newer,
+        changes=diffs.compare(older, newer),
+        revisions=queries.report_revisions(first.cycle_id, first.country_id),
     )
