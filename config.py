@@ -38,6 +38,10 @@ class Config:
         self.COMMITMENTS_DIR = str(Path(env.get("TRACKER_COMMITMENTS_DIR") or ROOT / "commitments"))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a whole report with its files; each file is 10 MB at most
+        self.SMTP_HOST = env.get("TRACKER_SMTP_HOST") or None  # unset: emails are written to the log
+        self.SMTP_PORT = int(env.get("TRACKER_SMTP_PORT") or 25)
+        self.MAIL_FROM = env.get("TRACKER_MAIL_FROM") or "commitment-tracker@localhost"
+        self.BASE_URL = env.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
         self.UPLOAD_DIR = str(Path(env.get("TRACKER_UPLOAD_DIR") or INSTANCE_DIR / "uploads"))
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SESSION_COOKIE_HTTPONLY = True

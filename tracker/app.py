@@ -11,6 +11,7 @@ from config import ROOT, Config, config_from_environment
 from .database import configure_sqlite, guard_sqlite_writes
 from .extensions import bootstrap, csrf, db, migrate
 from .formatting import register_filters
+from .notifications import init_notifications
 from .security import init_security
 
 _guarded = False
@@ -32,6 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
     _guard_writes_once()
+    init_notifications(app, FlaskSession)
 
     from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
     from .admin import bp as admin_bp

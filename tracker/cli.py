@@ -186,6 +186,23 @@ def demo_seed_command() -> None:
         click.echo(f"  {email:28} {role.label}{' for ' + country if country else ''}")
 
 
+# ----------------------------------------------------------------------------- notifications
+notify_cli = AppGroup("notify", help="Reminders, for cron.")
+
+
+@notify_cli.command("due")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this day.")
+def notify_due_command(today) -> None:  # type: ignore[no-untyped-def]
+    """Remind focal points of reports due within 14 days or overdue; safe to run as often as you like."""
+    import datetime as dt
+
+    from . import services
+
+    day = today.date() if today else dt.date.today()
+    sent = services.send_due_reminders(day)
+    click.echo(f"{sent} reminder(s) sent for {day.isoformat()}")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (framework_cli, users_cli, audit_cli, demo_cli):
+    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli):
         app.cli.add_command(group)

@@ -42,7 +42,19 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def unread_count() -> dict[str, int]:
+    """The badge on the Notifications link: one small query per page for a logged-in user."""
+    from flask_login import current_user
+
+    from .queries import unread_notifications
+
+    if current_user and current_user.is_authenticated:
+        return {"unread_notifications": unread_notifications(current_user.id)}
+    return {"unread_notifications": 0}
+
+
 def register_filters(app: Flask) -> None:
+    app.context_processor(unread_count)
     app.add_template_filter(long_date)
     app.add_template_filter(datetime_utc)
     app.add_template_filter(flat_errors)

@@ -306,6 +306,9 @@ class ReportState(enum.Enum):
         return self.value.capitalize()
 
 
+DUE_SOON = dt.timedelta(days=14)  # a report still to send is "due soon" this close to its due date
+
+
 class ReportingCycle(Base):
     """A reporting round: the period it covers, when it opens and is due, the framework it pins."""
 
@@ -448,3 +451,24 @@ class ReviewComment(Base):
 
     report: Mapped[Report] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class Notification(Base):
+    """A message for one person, in the app (and by email when SMTP is configured).
+
+    ``dedupe_key`` makes reminders idempotent: ``flask notify due`` may run every hour from cron and
+    still sends each "due soon" and "overdue" once.
+    """
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -11,10 +11,12 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from .extensions import db
 from .framework import Framework
 from .models import (
+    DUE_SOON,
     AuditEvent,
     Country,
     Entry,
     FrameworkVersion,
+    Notification,
     Report,
     ReportingCycle,
     ReportState,
@@ -113,9 +115,6 @@ def audit_events(
 
 
 # ----------------------------------------------------------------------------- reporting
-DUE_SOON = dt.timedelta(days=14)
-
-
 @dataclass(frozen=True)
 class CycleStatus:
     """One cycle as a country sees it: its latest report (None: not started) and the deadline."""
@@ -216,5 +215,21 @@ def report_revisions(cycle_id: int, country_id: int) -> list[Report]:
     return list(
         db.session.execute(
             select(Report).where(Report.cycle_id == cycle_id, Report.country_id == country_id).order_by(Report.revision)
+        ).scalars()
+    )
+
+
+def unread_notifications(user_id: int) -> int:
+    return db.session.execute(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+def notifications(user_id: int, limit: int = 100) -> list[Notification]:
+    return list(
+        db.session.execute(
+            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
         ).scalars()
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import services
+from .. import queries, services
 from ..models import Role
 from ..permissions import EVERY_ROLE, public, roles_required, safe_next
 from ..security import end_session, start_session
@@ -98,3 +98,16 @@ def invitation(token: str):  # type: ignore[no-untyped-def]
             flash("Your password is set. You can now log in.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/invitation.html", form=form, invited=pending.user, hint=PASSWORD_HINT)
+
+
+@bp.get("/notifications")
+@roles_required(*EVERY_ROLE)
+def notifications():  # type: ignore[no-untyped-def]
+    return render_template("auth/notifications.html", items=queries.notifications(current_user.id))
+
+
+@bp.post("/notifications/read")
+@roles_required(*EVERY_ROLE)
+def notifications_read():  # type: ignore[no-untyped-def]
+    services.mark_notifications_read(current_user.id)
+    return redirect(url_for("auth.notifications"))

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import audit
 from ..audit import Actor
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     Country,
     Invitation,
+    Notification,
     Role,
     User,
 )
@@ -304,3 +305,15 @@ def _user_or_error(user_id: int) -> User:
     if user is None:
         raise DomainError("There is no such user.")
     return user
+
+
+def mark_notifications_read(user_id: int) -> int:
+    """Mark every unread notification of the user as read; returns how many."""
+    session = db.session
+    with write_transaction(session):
+        result = session.execute(
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+    return result.rowcount

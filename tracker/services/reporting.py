@@ -25,7 +25,9 @@ from ..database import utcnow, write_transaction
 from ..extensions import db
 from ..framework import Framework
 from ..models import (
+    DUE_SOON,
     Commitment,
+    Country,
     Entry,
     Evidence,
     FrameworkVersion,
@@ -35,7 +37,9 @@ from ..models import (
     ReportState,
     ReviewComment,
     Role,
+    User,
 )
+from ..notifications import notify
 from ..permissions import country_scope
 from ..uploads import StoredFile
 from .errors import DomainError, StaleVersion
@@ -136,6 +140,22 @@ def _record_move(
         before={"state": before.value},
         after={"state": after.value, **extra},
         **details,  # type: ignore[dict-item]
+    )
+
+
+def _staff() -> list[User]:
+    return list(
+        db.session.execute(
+            select(User).where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]), User.is_active.is_(True))
+        ).scalars()
+    )
+
+
+def _focal_points(country_id: int) -> list[User]:
+    return list(
+        db.session.execute(
+            select(User).where(User.role == Role.FOCAL_POINT, User.country_id == country_id, User.is_active.is_(True))
+        ).scalars()
     )
 
 
@@ -378,6 +398,13 @@ def _submit(report_id: int, expected_version: int, actor: Actor, operation: str)
         states = _move(report, operation)
         report.submitted_at = utcnow()
         _record_move(f"report_{_PAST[operation]}", actor, report, states)
+        notify(
+            session,
+            _staff(),
+            "report_submitted",
+            f"{report.country.name} {_PAST[operation]} its report for {report.cycle.name}.",
+            f"/review/reports/{report.id}",
+        )
     return report
 
 
@@ -405,6 +432,13 @@ def return_for_revision(report_id: int, general: str, per_entry: dict[int, str],
             report,
             states,
             reason=general.strip() or f"{sum(1 for t in per_entry.values() if t.strip())} entry comment(s)",
+        )
+        notify(
+            session,
+            _focal_points(report.country_id),
+            "report_returned",
+            f"The secretariat returned your report for {report.cycle.name} with comments to answer.",
+            f"/reports/{report.id}",
         )
     return report
 
@@ -458,6 +492,13 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
         states = _move(report, "accept")
         report.accepted_at = utcnow()
         _record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
+        notify(
+            session,
+            _focal_points(report.country_id),
+            "report_accepted",
+            f"The secretariat accepted your report for {report.cycle.name}.",
+            f"/reports/{report.id}",
+        )
     return report
 
 
@@ -523,3 +564,44 @@ def _copy(entry: Entry) -> Entry:
         ],
         figures=[IndicatorValue(indicator=f.indicator, value=f.value) for f in entry.figures],
     )
+
+
+def send_due_reminders(today: dt.date) -> int:
+    """Remind focal points whose report is due within 14 days or overdue; each reminder goes once."""
+    session = db.session
+    sent = 0
+    with write_transaction(session):
+        open_cycles = session.execute(select(ReportingCycle).where(ReportingCycle.opens_on <= today)).scalars().all()
+        for cycle in open_cycles:
+            if today < cycle.due_on - DUE_SOON:
+                continue
+            framework = framework_of(cycle)
+            overdue = today > cycle.due_on
+            done = {
+                row.country_id
+                for row in session.execute(
+                    select(Report.country_id).where(
+                        Report.cycle_id == cycle.id, Report.state.in_([ReportState.SUBMITTED, ReportState.ACCEPTED])
+                    )
+                )
+            }
+            for country in session.execute(select(Country).order_by(Country.code)).scalars():
+                if country.id in done or not _known(framework, country.code):
+                    continue
+                if not framework.applicable_commitments(country.code, on=cycle.period_end):
+                    continue
+                kind = "overdue" if overdue else "due_soon"
+                message = (
+                    f"Your report for {cycle.name} was due on {cycle.due_on:%d %B %Y} and is not yet submitted."
+                    if overdue
+                    else f"Your report for {cycle.name} is due on {cycle.due_on:%d %B %Y}."
+                )
+                sent += notify(
+                    session,
+                    _focal_points(country.id),
+                    kind,
+                    message,
+                    "/reports/",
+                    dedupe_key=f"{kind}:{cycle.id}:{country.id}",
+                )
+    return sent
