@@ -142,6 +142,9 @@ def cycles() -> list[ReportingCycle]:
     return list(db.session.execute(select(ReportingCycle).order_by(ReportingCycle.due_on.desc())).scalars())
 
 
+Reply = aliased(ReviewComment)  # a comment's answer, to find comments still without one
+
+
 def country_cycles(country_id: int) -> list[CycleStatus]:
     """Every cycle with the country's latest report in it and its open comments: three queries."""
     all_cycles = cycles()
@@ -164,9 +167,6 @@ def country_cycles(country_id: int) -> list[CycleStatus]:
         CycleStatus(cycle, latest.get(cycle.id), open_counts.get(latest[cycle.id].id, 0) if cycle.id in latest else 0)
         for cycle in all_cycles
     ]
-
-
-Reply = aliased(ReviewComment)
 
 
 def report_with_everything(report_id: int) -> Report | None:

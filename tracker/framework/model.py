@@ -83,8 +83,11 @@ class Framework:
         return self._countries_by_code[code]
 
     def signed_instruments(self, code: str, on: dt.date | None = None) -> tuple[Instrument, ...]:
-        """Instruments a country had signed (or took part in) by ``on``; all of them when ``on`` is None."""
-        country = self.country(code)
+        """Instruments a country had signed (or took part in) by ``on`` (any date when None); none for a
+        country the framework does not name."""
+        country = self._countries_by_code.get(code)
+        if country is None:
+            return ()
         signed = {s.instrument for s in country.signatures if on is None or s.signed_on <= on}
         return tuple(i for i in self.instruments if i.id in signed)
 

@@ -240,11 +240,7 @@ def start_report(cycle_id: int, actor: Actor, today: dt.date | None = None) -> R
             raise DomainError("Your country's report for this cycle is already started.")
         framework = framework_of(cycle)
         code = user.country.code
-        applicable = (
-            [c.id for c in framework.applicable_commitments(code, on=cycle.period_end)]
-            if _known(framework, code)
-            else []
-        )
+        applicable = [c.id for c in framework.applicable_commitments(code, on=cycle.period_end)]
         if not applicable:
             raise DomainError("Your country had signed none of the instruments by the end of this cycle's period.")
         rows = {
@@ -266,10 +262,6 @@ def start_report(cycle_id: int, actor: Actor, today: dt.date | None = None) -> R
             after={"cycle": cycle.name, "country": code, "entries": len(applicable)},
         )
     return report
-
-
-def _known(framework: Framework, code: str) -> bool:
-    return any(country.code == code for country in framework.countries)
 
 
 def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryInput], actor: Actor) -> Report:
@@ -586,9 +578,7 @@ def send_due_reminders(today: dt.date) -> int:
                 )
             }
             for country in session.execute(select(Country).order_by(Country.code)).scalars():
-                if country.id in done or not _known(framework, country.code):
-                    continue
-                if not framework.applicable_commitments(country.code, on=cycle.period_end):
+                if country.id in done or not framework.applicable_commitments(country.code, on=cycle.period_end):
                     continue
                 kind = "overdue" if overdue else "due_soon"
                 message = (
