@@ -93,7 +93,8 @@ def form_fields(page: str) -> dict[str, str]:
     start = page.rindex("<form", 0, page.index('id="report-form"'))
     reader = _FormReader()
     reader.feed(page[start : page.index("</form>", start)])
-    return {name: value.removeprefix("\n") for name, value in reader.fields.items()}
+    # a browser drops the newline that opens a textarea's content
+    return {name: value.removeprefix("\r\n").removeprefix("\n") for name, value in reader.fields.items()}
 
 
 def filled(page: str, status: str = "in-progress") -> dict[str, str]:

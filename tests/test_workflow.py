@@ -31,14 +31,15 @@ def actor(name: str) -> Actor:
 
 
 def complete(report: Report, status: str = "in-progress") -> dict[int, EntryInput]:
-    """A valid answer for every entry."""
+    """A valid answer for every entry, with a figure for each indicator its commitment asks for."""
+    framework = services.framework_of(report.cycle)
     return {
         entry.id: EntryInput(
             reported_status=status,
             narrative=f"What was done on {entry.commitment.code}.",
             responsible="Ministry of Interior",
             evidence=(EvidenceInput(title="Official Gazette 12/2003", url="https://example.org/gazette", page="4"),),
-            figures={"victims-identified": 12},
+            figures={i: 12 for i in framework.commitment(entry.commitment.code).indicators},
         )
         for entry in report.entries
     }
@@ -224,13 +225,13 @@ def test_an_accepted_report_is_locked_in_the_database(ctx):
     services.save_draft(report.id, report.version, complete(report), actor("albania"))
     services.submit(report.id, report.version, actor("albania"))
     services.accept(report.id, {}, actor("secretariat"))
-    entry = report.entries[0]
+    entry = next(e for e in report.entries if e.figures)  # one with evidence and figures to tamper with
     evidence_id = entry.evidence[0].id
     for statement in _locked_statements(report.id, entry.id, evidence_id):
         with pytest.raises(DBAPIError, match="accepted and locked"), write_transaction(db.session):
             db.session.execute(text(statement))
     db.session.refresh(entry)
-    assert entry.reported_status == "in-progress"
+    assert entry.reported_status == "in-progress" and entry.figures[0].value == 12
     assert db.session.execute(select(func.count()).select_from(Evidence)).scalar_one() == len(report.entries)
     # an amendment is a new report and may change freely
     amendment = services.amend(report.id, actor("albania"))

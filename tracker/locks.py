@@ -31,10 +31,12 @@ def _sqlite_statements() -> list[str]:
         f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
     ]
     for table, state_of in _STATE_OF.items():
-        for action, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        # an UPDATE may neither change a locked row nor move a row into a locked report
+        for action, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            condition = " OR ".join(f"({state_of.format(row=row)}) = 'accepted'" for row in rows)
             statements.append(
                 f"CREATE TRIGGER {table}_locked_{action.lower()} BEFORE {action} ON {table} "
-                f"WHEN ({state_of.format(row=row)}) = 'accepted' "
+                f"WHEN {condition} "
                 f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
             )
     return statements

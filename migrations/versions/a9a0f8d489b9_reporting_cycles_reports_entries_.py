@@ -53,8 +53,8 @@ LOCK_DDL = {'postgresql': ['CREATE OR REPLACE FUNCTION report_locked_guard() RET
             "id = NEW.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); "
             'END',
             'CREATE TRIGGER entry_locked_update BEFORE UPDATE ON entry WHEN (SELECT state FROM report WHERE '
-            "id = OLD.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); "
-            'END',
+            "id = OLD.report_id) = 'accepted' OR (SELECT state FROM report WHERE id = NEW.report_id) = "
+            "'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER entry_locked_delete BEFORE DELETE ON entry WHEN (SELECT state FROM report WHERE '
             "id = OLD.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); "
             'END',
@@ -62,8 +62,8 @@ LOCK_DDL = {'postgresql': ['CREATE OR REPLACE FUNCTION report_locked_guard() RET
             "FROM report WHERE id = NEW.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is "
             "accepted and locked'); END",
             'CREATE TRIGGER review_comment_locked_update BEFORE UPDATE ON review_comment WHEN (SELECT state '
-            "FROM report WHERE id = OLD.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is "
-            "accepted and locked'); END",
+            "FROM report WHERE id = OLD.report_id) = 'accepted' OR (SELECT state FROM report WHERE id = "
+            "NEW.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER review_comment_locked_delete BEFORE DELETE ON review_comment WHEN (SELECT state '
             "FROM report WHERE id = OLD.report_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is "
             "accepted and locked'); END",
@@ -71,8 +71,9 @@ LOCK_DDL = {'postgresql': ['CREATE OR REPLACE FUNCTION report_locked_guard() RET
             "report r JOIN entry e ON e.report_id = r.id WHERE e.id = NEW.entry_id) = 'accepted' BEGIN "
             "SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER evidence_locked_update BEFORE UPDATE ON evidence WHEN (SELECT r.state FROM '
-            "report r JOIN entry e ON e.report_id = r.id WHERE e.id = OLD.entry_id) = 'accepted' BEGIN "
-            "SELECT RAISE(ABORT, 'report is accepted and locked'); END",
+            "report r JOIN entry e ON e.report_id = r.id WHERE e.id = OLD.entry_id) = 'accepted' OR (SELECT "
+            'r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = NEW.entry_id) = '
+            "'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER evidence_locked_delete BEFORE DELETE ON evidence WHEN (SELECT r.state FROM '
             "report r JOIN entry e ON e.report_id = r.id WHERE e.id = OLD.entry_id) = 'accepted' BEGIN "
             "SELECT RAISE(ABORT, 'report is accepted and locked'); END",
@@ -81,7 +82,8 @@ LOCK_DDL = {'postgresql': ['CREATE OR REPLACE FUNCTION report_locked_guard() RET
             "'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER indicator_value_locked_update BEFORE UPDATE ON indicator_value WHEN (SELECT '
             'r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = OLD.entry_id) = '
-            "'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
+            "'accepted' OR (SELECT r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = "
+            "NEW.entry_id) = 'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END",
             'CREATE TRIGGER indicator_value_locked_delete BEFORE DELETE ON indicator_value WHEN (SELECT '
             'r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = OLD.entry_id) = '
             "'accepted' BEGIN SELECT RAISE(ABORT, 'report is accepted and locked'); END"]}

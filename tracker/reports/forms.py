@@ -47,9 +47,15 @@ class EvidenceForm(Form):
     file = FileField("Or attach the document (optional)")
     keep_file = HiddenField()  # the file this row already holds; checked against the report's own files
 
-    def validate_title(self, field: StringField) -> None:
-        if self.url.data and not field.data:
-            raise ValidationError("Give the document a title.")
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        """A row with a link, page or quote names its document (Optional() would skip a title check)."""
+        valid = super().validate(extra_validators)
+        has_file = bool(getattr(self.file.data, "filename", "")) or bool(self.keep_file.data)
+        described = any((value or "").strip() for value in (self.url.data, self.page.data, self.quote.data))
+        if described and not (self.title.data or "").strip() and not has_file:
+            self.title.errors = [*self.title.errors, "Give the document a title."]
+            return False
+        return valid
 
 
 class FigureForm(Form):
@@ -112,7 +118,9 @@ class ReportForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your answer", validators=[Length(max=5000)])
+    body = TextAreaField(
+        "Your answer", validators=[Length(max=5000, message="Keep your answer under 5,000 characters.")]
+    )
     submit = SubmitField("Send answer")
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import diffs, queries, services, uploads
 from ..admin.forms import ActionForm
 from ..audit import Actor
+from ..formatting import flat_errors
 from ..models import Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
 from ..services.reporting import EDITABLE
@@ -66,11 +68,17 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     form = ReportForm()
     if not form.validate():
         return _render(report, framework, form, editable), 400
-    file_for, refused = _file_keeper(report)
+    if (
+        not all((sub.form.entry_id.data or "").isdigit() for sub in form.entries)
+        or not (form.version.data or "").isdigit()
+    ):
+        abort(400)
+    file_for, refused, new_files = _file_keeper(report)
     changes = {int(sub.form.entry_id.data): sub.form.to_input(file_for) for sub in form.entries}
     try:
-        saved = services.save_draft(report.id, int(form.version.data or 0), changes, _actor())
-    except services.StaleVersion:
+        saved = services.save_draft(report.id, int(form.version.data), changes, _actor())
+    except (services.StaleVersion, StaleDataError):
+        _discard(new_files)  # not saved: the person chooses those files again
         return _conflict(report_id, framework, form)
     except services.DomainError as error:
         flash(str(error), "error")
@@ -85,6 +93,8 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     send = services.resubmit if saved.state is ReportState.RETURNED else services.submit
     try:
         send(report_id, saved.version, _actor())
+    except (services.StaleVersion, StaleDataError):
+        return _conflict(report_id, framework, form)
     except services.NotReady as not_ready:
         report = _own_report(report_id)
         form.version.data = str(report.version)
@@ -100,6 +110,7 @@ def _file_keeper(report: Report):  # type: ignore[no-untyped-def]
     folder = Path(current_app.config["UPLOAD_DIR"])
     existing = {e.stored_name: e for entry in report.entries for e in entry.evidence if e.stored_name}
     refused: list[str] = []
+    new_files: list[tuple[object, Path]] = []
 
     def file_for(row) -> StoredFile | None:  # type: ignore[no-untyped-def]
         upload = row.file.data
@@ -111,11 +122,20 @@ def _file_keeper(report: Report):  # type: ignore[no-untyped-def]
                 refused.append(str(error))
             else:
                 row.keep_file.data = stored.stored_name
+                new_files.append((row, folder / stored.stored_name))
                 return stored
         kept = existing.get(row.keep_file.data or "")  # only a file of this very report can be kept
         return services.stored_file_of(kept) if kept is not None else None
 
-    return file_for, refused
+    return file_for, refused, new_files
+
+
+def _discard(new_files) -> None:  # type: ignore[no-untyped-def]
+    """Files stored for a save that did not happen: remove them and ask for them again."""
+    for row, path in new_files:
+        path.unlink(missing_ok=True)
+        row.keep_file.data = ""
+        row.file.errors = ["Not saved, because someone else saved first: choose this file again."]
 
 
 def _attach_problems(form: ReportForm, problems: dict[int, list[tuple[str, str]]]) -> None:
@@ -170,7 +190,9 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
 def reply(report_id: int, comment_id: int):  # type: ignore[no-untyped-def]
     _own_report(report_id)
     form = ReplyForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash("Your answer was not sent: " + " ".join(flat_errors(form.errors)), "error")
+    else:
         try:
             services.respond(report_id, comment_id, form.body.data or "", _actor())
         except services.NotFound:

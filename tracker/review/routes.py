@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import queries, services
 from ..audit import Actor
@@ -95,6 +96,12 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         except services.DomainError as error:
             flash(str(error), "error")
             status = 400
+        except StaleDataError:
+            flash(
+                "Someone else changed this report at the same moment. Nothing was changed: check and try again.",
+                "error",
+            )
+            status = 409
         report = queries.report_with_everything(report_id)
     return render_template(
         "review/report.html",

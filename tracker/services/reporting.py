@@ -276,8 +276,13 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
         unknown = set(changes) - set(entries)
         if unknown:
             raise DomainError("The form names entries that are not in this report.")
+        framework = framework_of(report.cycle)
         for entry_id, data in changes.items():
-            _apply(entries[entry_id], data)
+            entry = entries[entry_id]
+            asked = set(framework.commitment(entry.commitment.code).indicators)
+            if set(data.figures) - asked:
+                raise DomainError(f"The form gives figures that {entry.commitment.code} does not ask for.")
+            _apply(entry, data)
         session.flush()
         audit.record(
             session,
