@@ -249,3 +249,24 @@ def test_the_changes_an_amendment_makes_are_shown(app, people, focal, staff, cyc
     serbia = app.test_client()
     log_in(serbia, people["serbia"])
     assert serbia.get(f"/reports/{report_id}/compare/{amendment_id}").status_code == 404
+
+
+def test_answers_travel_with_the_save_so_no_edit_is_lost(app, focal, staff, cycle_id):
+    report_id = start(focal, cycle_id)
+    data = filled(focal.get(f"/reports/{report_id}").text)
+    assert focal.post(f"/reports/{report_id}", data={**data, "send": "1"}).status_code == 302
+    staff.post(f"/review/reports/{report_id}", data={"return-general": "Add the 2003 figures.", "return-submit": "1"})
+    page = focal.get(f"/reports/{report_id}").text
+    comment_id = int(re.search(r'name="reply-(\d+)"', page).group(1))
+    data = form_fields(page)
+    data["entries-0-narrative"] = "Revised while answering."
+    too_long = focal.post(f"/reports/{report_id}", data={**data, f"reply-{comment_id}": "x" * 5001, "save": "1"})
+    assert too_long.status_code == 400 and "under 5,000 characters" in too_long.text
+    assert "Revised while answering." in too_long.text  # still on the page
+    saved = focal.post(f"/reports/{report_id}", data={**data, f"reply-{comment_id}": "Figures added.", "save": "1"})
+    assert saved.status_code == 302
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        assert report.entries[0].narrative == "Revised while answering."
+        assert [c.body for c in report.comments if c.in_reply_to_id == comment_id] == ["Figures added."]
+    assert "Figures added." in focal.get(f"/reports/{report_id}").text

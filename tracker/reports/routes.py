@@ -73,6 +73,11 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         or not (form.version.data or "").isdigit()
     ):
         abort(400)
+    replies = _replies(report)
+    too_long = {cid: "Keep your answer under 5,000 characters." for cid, text in replies.items() if len(text) > 5000}
+    if too_long:
+        flash("Nothing was saved: an answer to a comment is too long.", "error")
+        return _render(report, framework, form, editable, reply_errors=too_long), 400
     file_for, refused, new_files = _file_keeper(report)
     changes = {int(sub.form.entry_id.data): sub.form.to_input(file_for) for sub in form.entries}
     try:
@@ -83,6 +88,8 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     except services.DomainError as error:
         flash(str(error), "error")
         return _render(report, framework, form, editable), 400
+    for comment_id, text in replies.items():  # the answers travel with the save, so no edit is lost
+        services.respond(report_id, comment_id, text, _actor())
     if refused:
         form.version.data = str(saved.version)
         flash("Your draft is saved, but a file was refused: see the message beside it.", "warning")
@@ -103,6 +110,21 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         return _render(report, framework, form, editable), 400
     flash("Your report is submitted. The secretariat will review it.", "success")
     return redirect(url_for("reports.dashboard"))
+
+
+def _replies(report: Report) -> dict[int, str]:
+    """Answers typed under the reviewer's comments of this report (others are ignored)."""
+    open_comments = {
+        c.id
+        for c in report.comments
+        if c.in_reply_to_id is None and not any(r.in_reply_to_id == c.id for r in report.comments)
+    }
+    replies = {}
+    for comment_id in open_comments:
+        text = (request.form.get(f"reply-{comment_id}") or "").strip()
+        if text:
+            replies[comment_id] = text
+    return replies if report.state is ReportState.RETURNED else {}
 
 
 def _file_keeper(report: Report):  # type: ignore[no-untyped-def]
@@ -166,7 +188,7 @@ def _conflict(report_id: int, framework, form: ReportForm):  # type: ignore[no-u
     return _render(current, framework, form, True, conflict=changes), 409
 
 
-def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None):  # type: ignore[no-untyped-def]
+def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None, reply_errors=None):  # type: ignore[no-untyped-def]
     levels = [("", "— choose —")] + [(level.id, level.label) for level in framework.methodology.status_levels]
     for sub in form.entries:
         sub.form.reported_status.choices = levels
@@ -179,6 +201,7 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
         entries=entries,
         editable=editable,
         conflict=conflict,
+        reply_errors=reply_errors or {},
         reply_form=ReplyForm(),
         files={e.stored_name: e for entry in report.entries for e in entry.evidence if e.stored_name},
         indicators={i.id: i for i in framework.methodology.indicators},
