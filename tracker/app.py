@@ -14,8 +14,6 @@ from .formatting import register_filters
 from .notifications import init_notifications
 from .security import init_security
 
-_guarded = False
-
 
 def create_app(config: Config | None = None) -> Flask:
     """Build an app for ``config`` (by default the class ``TRACKER_ENV`` names)."""
@@ -32,7 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     bootstrap.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    _guard_writes_once()
+    guard_sqlite_writes(FlaskSession)
     init_notifications(app, FlaskSession)
 
     from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
@@ -53,13 +51,6 @@ def create_app(config: Config | None = None) -> Flask:
     register_filters(app)
     _register_error_pages(app)
     return app
-
-
-def _guard_writes_once() -> None:
-    global _guarded
-    if not _guarded:
-        guard_sqlite_writes(FlaskSession)
-        _guarded = True
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -76,14 +76,16 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def guard_sqlite_writes(session_class: object) -> None:
-    """Refuse a flush on SQLite whose transaction did not start as a writer."""
+def _refuse_unguarded_flush(session: Session, _context: object, _instances: object) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.info.get(IMMEDIATE):
+        raise RuntimeError("a write outside write_transaction(): SQLite would lose it to 'database is locked'")
 
-    @event.listens_for(session_class, "before_flush")
-    def _before_flush(session: Session, _context, _instances):  # type: ignore[no-untyped-def]
-        connection = session.connection()
-        if connection.dialect.name == "sqlite" and not connection.info.get(IMMEDIATE):
-            raise RuntimeError("a write outside write_transaction(): SQLite would lose it to 'database is locked'")
+
+def guard_sqlite_writes(session_class: type) -> None:
+    """Refuse a flush on SQLite whose transaction did not start as a writer (registered once per class)."""
+    if not event.contains(session_class, "before_flush", _refuse_unguarded_flush):
+        event.listen(session_class, "before_flush", _refuse_unguarded_flush)
 
 
 @contextmanager

@@ -50,12 +50,6 @@ def framework_by_hash(content_hash: str) -> Framework | None:
     return _framework_cache[content_hash]
 
 
-def current_version() -> FrameworkVersion | None:
-    return db.session.execute(
-        select(FrameworkVersion).where(FrameworkVersion.is_current.is_(True))
-    ).scalar_one_or_none()
-
-
 def database_answers() -> bool:
     """True when the database runs a trivial query."""
     return db.session.execute(text("SELECT 1")).scalar() == 1
@@ -143,6 +137,10 @@ def cycles() -> list[ReportingCycle]:
 
 
 Reply = aliased(ReviewComment)  # a comment's answer, to find comments still without one
+
+
+def cycle(cycle_id: int) -> ReportingCycle | None:
+    return db.session.get(ReportingCycle, cycle_id)
 
 
 def country_cycles(country_id: int) -> list[CycleStatus]:

@@ -24,12 +24,6 @@ class RoleForm(FlaskForm):
     submit = SubmitField("Change role")
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state: only its CSRF token matters."""
-
-    submit = SubmitField()
-
-
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing

@@ -8,10 +8,11 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import queries, services
 from ..audit import Actor
+from ..forms import ActionForm
 from ..models import Role
 from ..permissions import STAFF, recent_login_required, roles_required
 from . import bp
-from .forms import ActionForm, AuditFilterForm, InviteForm, RoleForm
+from .forms import AuditFilterForm, InviteForm, RoleForm
 
 
 def _actor() -> Actor:

@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import diffs, queries, services, uploads
-from ..admin.forms import ActionForm
 from ..audit import Actor
 from ..formatting import flat_errors
+from ..forms import ActionForm
 from ..models import Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
 from ..services.reporting import EDITABLE

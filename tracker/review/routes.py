@@ -54,7 +54,7 @@ def cycles():  # type: ignore[no-untyped-def]
 @bp.get("/cycles/<int:cycle_id>")
 @roles_required(*STAFF)
 def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
-    chosen = next((c for c in queries.cycles() if c.id == cycle_id), None)
+    chosen = queries.cycle(cycle_id)
     if chosen is None:
         abort(404)
     framework = services.framework_of(chosen)

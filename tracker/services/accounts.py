@@ -139,8 +139,7 @@ def log_in(email: str, password: str, remote_addr: str | None) -> User | None:
     """
     email = _normalise_email(email)[:254]
     session = db.session
-    checked_hash = session.execute(select(User.password_hash).where(User.email == email)).scalar()
-    password_ok = verify_password(checked_hash, password)
+    checked_hash, password_ok = _check_before_locking(User.email == email, password)
     with write_transaction(session):
         user = session.execute(select(User).where(User.email == email).with_for_update()).scalar_one_or_none()
         if user is None:
@@ -161,6 +160,12 @@ def log_in(email: str, password: str, remote_addr: str | None) -> User | None:
             user.password_hash = hash_password(password)
         audit.record(session, "login", actor, object_type="user", object_id=user.id)
     return user
+
+
+def _check_before_locking(which: object, password: str) -> tuple[str | None, bool]:
+    """The slow hash check, done before the write lock; the caller compares the hash again under it."""
+    checked_hash = db.session.execute(select(User.password_hash).where(which)).scalar()
+    return checked_hash, verify_password(checked_hash, password)
 
 
 def _locked(user: User, actor: Actor) -> bool:
@@ -214,8 +219,7 @@ def change_password(user_id: int, current: str, new: str, remote_addr: str | Non
     if problem:
         raise DomainError(problem)
     session = db.session
-    checked_hash = session.execute(select(User.password_hash).where(User.id == user_id)).scalar()
-    current_ok = verify_password(checked_hash, current)
+    checked_hash, current_ok = _check_before_locking(User.id == user_id, current)
     with write_transaction(session):
         user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one_or_none()
         if user is None:
