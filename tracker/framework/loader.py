@@ -302,6 +302,12 @@ class _Loader:
             here = ("methodology", "negative_indicators", n)
             if negative.commitment not in commitment_ids:
                 self._report(method_path, (*here, "commitment"), f"unknown commitment {negative.commitment!r}")
+            elif negative.indicator not in framework.commitment(negative.commitment).indicators:
+                self._report(
+                    method_path,
+                    (*here, "indicator"),
+                    f"{negative.commitment} does not ask for the figure {negative.indicator!r}",
+                )
             if negative.rating_cap not in band_ids:
                 self._report(method_path, (*here, "rating_cap"), f"unknown rating band {negative.rating_cap!r}")
 

@@ -200,12 +200,16 @@ class Exclusion:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class NegativeIndicator:
-    """A reported fact that subtracts from a country's score and caps its rating."""
+    """A reported fact that subtracts from a country's score and caps its rating.
+
+    It is triggered when the figure ``indicator``, reported on ``commitment``'s entry, is above zero.
+    """
 
     id: Slug
     label: Line
     description: Paragraph
     commitment: CommitmentId
+    indicator: Slug
     penalty: Percent
     rating_cap: Slug
 

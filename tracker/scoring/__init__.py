@@ -1,0 +1,30 @@
+"""Scoring: the pure engine (``engine``) and the figures drawn from its stored results (``charts``).
+
+Knows nothing of Flask or the database, like ``tracker.framework``.
+"""
+
+from .engine import (
+    BASES,
+    Basis,
+    CountryFacts,
+    EntryFacts,
+    Rule,
+    Score,
+    Scorecard,
+    ScoringError,
+    rating_for,
+    score_country,
+)
+
+__all__ = [
+    "BASES",
+    "Basis",
+    "CountryFacts",
+    "EntryFacts",
+    "Rule",
+    "Score",
+    "Scorecard",
+    "ScoringError",
+    "rating_for",
+    "score_country",
+]
