@@ -66,3 +66,41 @@ def test_migrations_build_the_same_database_guards_as_the_models(database_url, t
         db.session.close()
         db.engine.dispose()
     assert from_models and from_migrations == from_models
+
+
+def test_adding_publication_keeps_the_cycles_and_reports_already_there(database_url, framework):
+    """The publication column arrives without rebuilding the cycle table that reports point at."""
+    from tracker.services import store_framework
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade(revision="5e6ed8f9d5ec")
+        store_framework(framework, "test")
+        with write_transaction(db.session):
+            db.session.execute(
+                text(
+                    "INSERT INTO reporting_cycle (name, period_start, period_end, opens_on, due_on, "
+                    "framework_version_id, created_at) SELECT 'Before', '2003-01-01', '2003-12-31', "
+                    "'2004-01-01', '2004-02-01', id, CURRENT_TIMESTAMP FROM framework_version"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO report (cycle_id, country_id, revision, state, version, created_at, updated_at) "
+                    "SELECT reporting_cycle.id, country.id, 1, 'draft', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
+                    "FROM reporting_cycle, country WHERE country.code = 'AL'"
+                )
+            )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT c.name, c.published_at, r.state FROM report r JOIN reporting_cycle c ON c.id = r.cycle_id")
+        ).all()
+        assert [tuple(r) for r in rows] == [("Before", None, "draft")]
+        with write_transaction(db.session):
+            db.session.execute(text("DELETE FROM report"))
+            db.session.execute(text("DELETE FROM reporting_cycle"))
+        db.session.commit()
+        db.session.close()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -203,6 +203,46 @@ def notify_due_command(today) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"{sent} reminder(s) sent for {day.isoformat()}")
 
 
+# ----------------------------------------------------------------------------- scores
+scores_cli = AppGroup("scores", help="The stored scores and charts.")
+
+
+@scores_cli.command("recompute")
+@click.option("--cycle", "cycle_name", default=None, help="Only this cycle (its name or id).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any stored row differs from a fresh computation.")
+def recompute_scores_command(cycle_name: str | None, check: bool) -> None:
+    """Recompute the stored scores from the entries and rebuild the charts; report what changed."""
+    from sqlalchemy import or_, select
+
+    from .models import ReportingCycle
+    from .services import scores
+
+    cycle_ids = None
+    if cycle_name is not None:
+        condition = ReportingCycle.name == cycle_name
+        if cycle_name.isdigit():
+            condition = or_(condition, ReportingCycle.id == int(cycle_name))
+        cycle_id = db.session.execute(select(ReportingCycle.id).where(condition)).scalar()
+        if cycle_id is None:
+            raise click.ClickException(f"there is no cycle {cycle_name!r}")
+        cycle_ids = [cycle_id]
+    with click.progressbar(length=1, label="scoring countries", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        result = scores.recompute_stored(cycle_ids, check=check, progress=progress)
+    verb = "differ" if check else "changed"
+    click.echo(
+        f"{result.scorecards} scorecards computed; {result.rows_changed} stored rows {verb} "
+        f"({result.inserted} new, {result.updated} different, {result.deleted} obsolete); "
+        f"{result.charts} charts {'to rebuild' if check else 'rebuilt'}"
+    )
+    if check and result.rows_changed:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
-    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli):
+    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli):
         app.cli.add_command(group)

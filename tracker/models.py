@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -327,8 +328,13 @@ class ReportingCycle(Base):
     framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_version.id", ondelete="RESTRICT"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the public sees it from then on; who: audit
 
     framework_version: Mapped[FrameworkVersion] = relationship()
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Report(Base):
@@ -472,3 +478,51 @@ class Notification(Base):
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class StoredScore(Base):
+    """One score of one scorecard, as the engine computed it, with its explanation.
+
+    The engine's output is stored so that pages read scores instead of computing them; a scorecard
+    is recomputed when what it depends on changes, and ``flask scores recompute`` proves the stored
+    rows are exactly what the engine gives today.
+    """
+
+    __tablename__ = "score"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "country_id", "basis", "level", "subject"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_in_range"),
+        Index("ix_score_cycle_level", "cycle_id", "basis", "level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="CASCADE"))
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="CASCADE"), index=True)
+    basis: Mapped[str] = mapped_column(String(16))  # verified | self-reported
+    level: Mapped[str] = mapped_column(String(16))  # overall | instrument | focus-area | commitment
+    subject: Mapped[str] = mapped_column(String(64))  # "" for overall
+    state: Mapped[str] = mapped_column(String(16))  # scored | not-applicable | not-reported
+    score: Mapped[float | None] = mapped_column(Float)
+    rating: Mapped[str | None] = mapped_column(String(64))
+    weight: Mapped[int] = mapped_column(Integer, default=0)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    applicable: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str | None] = mapped_column(String(64))
+    carried_from: Mapped[str | None] = mapped_column(String(200))
+    entry_id: Mapped[int | None] = mapped_column(Integer)  # not a foreign key: the score outlives a draft's entry
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[ReportingCycle] = relationship()
+    country: Mapped[Country] = relationship()
+
+
+class ChartFigure(Base):
+    """A Plotly figure as JSON, built when its scores change so that no request builds one."""
+
+    __tablename__ = "chart_figure"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    figure: Mapped[str] = mapped_column(Text)  # JSON, safe to embed in a <script type="application/json">
+    table: Mapped[dict[str, Any]] = mapped_column(JSON)  # the same numbers, for the accessible data table
+    built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

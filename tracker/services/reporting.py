@@ -42,6 +42,7 @@ from ..models import (
 from ..notifications import notify
 from ..permissions import country_scope
 from ..uploads import StoredFile
+from . import scores
 from .errors import DomainError, StaleVersion
 
 # (state before, operation) -> state after
@@ -170,6 +171,15 @@ def _claim_version(report: Report, expected_version: int) -> None:
     if result.rowcount != 1:
         raise StaleVersion("Someone else saved this report after you opened it.")
     db.session.refresh(report)
+
+
+def _rescore(report: Report, *, later_cycles: bool) -> None:
+    """Recompute the report's country's scores for its cycle (and, once accepted, every later cycle
+    its carried-forward statuses reach), in the operation's own transaction."""
+    session = db.session
+    session.flush()
+    cycle_ids = scores.cycles_from(session, report.cycle) if later_cycles else [report.cycle_id]
+    scores.recompute(session, framework_of, cycle_ids=cycle_ids, country_ids={report.country_id})
 
 
 def framework_of(cycle: ReportingCycle) -> Framework:
@@ -395,6 +405,7 @@ def _submit(report_id: int, expected_version: int, actor: Actor, operation: str)
         states = _move(report, operation)
         report.submitted_at = utcnow()
         _record_move(f"report_{_PAST[operation]}", actor, report, states)
+        _rescore(report, later_cycles=False)
         notify(
             session,
             _staff(),
@@ -430,6 +441,7 @@ def return_for_revision(report_id: int, general: str, per_entry: dict[int, str],
             states,
             reason=general.strip() or f"{sum(1 for t in per_entry.values() if t.strip())} entry comment(s)",
         )
+        _rescore(report, later_cycles=False)  # a returned report no longer counts as self-reported
         notify(
             session,
             _focal_points(report.country_id),
@@ -489,6 +501,7 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
         states = _move(report, "accept")
         report.accepted_at = utcnow()
         _record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
+        _rescore(report, later_cycles=True)
         notify(
             session,
             _focal_points(report.country_id),

@@ -1,0 +1,487 @@
+"""Stored scores: gather each country's entry facts, run the engine, keep score rows and charts in step.
+
+Scores are recomputed when what they depend on changes, inside the same transaction:
+
+- a report is submitted, resubmitted or returned: that country's self-reported scorecard for the cycle;
+- a report is accepted: that country's scorecards for the cycle and every later cycle (carry-forward
+  reaches them);
+- ``flask scores recompute``: everything, which must reproduce the stored rows exactly.
+
+Only rows whose values differ are written, and a chart is rewritten only when its JSON differs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..framework import Framework
+from ..models import (
+    ChartFigure,
+    Commitment,
+    Country,
+    Entry,
+    Evidence,
+    IndicatorValue,
+    Report,
+    ReportingCycle,
+    ReportState,
+    StoredScore,
+)
+from ..scoring import BASES, CountryFacts, EntryFacts, Score, score_country
+from ..scoring import charts as chartlib
+
+SCORED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
+ROW_FIELDS = (
+    "state",
+    "score",
+    "rating",
+    "weight",
+    "reported",
+    "applicable",
+    "status",
+    "carried_from",
+    "entry_id",
+    "explanation",
+)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Recomputed:
+    """What a recompute did: scorecards computed, rows written, charts rewritten."""
+
+    scorecards: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    charts: int = 0
+
+    @property
+    def rows_changed(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+# ----------------------------------------------------------------------------- facts
+@dataclass(frozen=True)
+class _EntryRow:
+    cycle_id: int
+    country_id: int
+    report_id: int
+    revision: int
+    accepted: bool
+    facts_verified: EntryFacts
+    facts_reported: EntryFacts
+
+
+def _entry_rows(session: Session, country_ids: set[int] | None) -> list[_EntryRow]:
+    """Every entry of every submitted or accepted report, as engine facts: two queries in all."""
+    evidence_count = (
+        select(func.count(Evidence.id)).where(Evidence.entry_id == Entry.id).correlate(Entry).scalar_subquery()
+    )
+    statement = (
+        select(
+            Entry.id,
+            Report.id.label("report_id"),
+            Report.cycle_id,
+            Report.country_id,
+            Report.revision,
+            Report.state,
+            Commitment.code,
+            Entry.reported_status,
+            Entry.assessed_status,
+            evidence_count.label("evidence_count"),
+            ReportingCycle.name.label("cycle_name"),
+        )
+        .join(Report, Entry.report_id == Report.id)
+        .join(Commitment, Entry.commitment_id == Commitment.id)
+        .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
+        .where(Report.state.in_(SCORED_STATES))
+    )
+    figures_statement = (
+        select(IndicatorValue.entry_id, IndicatorValue.indicator, IndicatorValue.value)
+        .join(Entry, IndicatorValue.entry_id == Entry.id)
+        .join(Report, Entry.report_id == Report.id)
+        .where(Report.state.in_(SCORED_STATES))
+    )
+    if country_ids is not None:
+        statement = statement.where(Report.country_id.in_(country_ids))
+        figures_statement = figures_statement.where(Report.country_id.in_(country_ids))
+    figures: dict[int, dict[str, int]] = defaultdict(dict)
+    for entry_id, indicator, value in session.execute(figures_statement):
+        figures[entry_id][indicator] = value
+    rows = []
+    for row in session.execute(statement):
+        accepted = row.state is ReportState.ACCEPTED
+
+        def facts(status: str | None, row: Any = row) -> EntryFacts:
+            return EntryFacts(
+                commitment_id=row.code,
+                status=status,
+                reported_status=row.reported_status,
+                evidence_count=row.evidence_count,
+                figures=figures.get(row.id, {}),
+                entry_id=row.id,
+                cycle=row.cycle_name,
+            )
+
+        rows.append(
+            _EntryRow(
+                row.cycle_id,
+                row.country_id,
+                row.report_id,
+                row.revision,
+                accepted,
+                facts(row.assessed_status if accepted else None),
+                facts(row.reported_status),
+            )
+        )
+    return rows
+
+
+class _Facts:
+    """Per cycle and country: the revision that counts on each basis, and what carry-forward may use.
+
+    Verified: the latest accepted revision. Self-reported: the latest revision sent (submitted or
+    accepted), as the country reported it. Carry-forward uses the last accepted entry of an
+    earlier cycle, on both bases.
+    """
+
+    def __init__(self, rows: list[_EntryRow]):
+        by_report: dict[int, list[_EntryRow]] = defaultdict(list)
+        for row in rows:
+            by_report[row.report_id].append(row)
+        self._verified: dict[tuple[int, int], list[_EntryRow]] = {}
+        self._reported: dict[tuple[int, int], list[_EntryRow]] = {}
+        for report_rows in sorted(by_report.values(), key=lambda r: r[0].revision):
+            key = (report_rows[0].cycle_id, report_rows[0].country_id)
+            self._reported[key] = report_rows  # a later revision replaces an earlier one
+            if report_rows[0].accepted:
+                self._verified[key] = report_rows
+
+    def current(self, cycle_id: int, country_id: int, basis: str) -> tuple[EntryFacts, ...]:
+        if basis == "verified":
+            return tuple(r.facts_verified for r in self._verified.get((cycle_id, country_id), ()))
+        return tuple(r.facts_reported for r in self._reported.get((cycle_id, country_id), ()))
+
+    def accepted(self, cycle_id: int, country_id: int) -> list[_EntryRow]:
+        return self._verified.get((cycle_id, country_id), [])
+
+
+# ----------------------------------------------------------------------------- recompute
+def recompute(
+    session: Session,
+    framework_of: Callable[[ReportingCycle], Framework],
+    *,
+    cycle_ids: Iterable[int] | None = None,
+    country_ids: Iterable[int] | None = None,
+    progress: Progress | None = None,
+) -> Recomputed:
+    """Recompute the scorecards of these cycles and countries (all when None), then their charts.
+
+    Runs inside the caller's write transaction; writes only what differs.
+    """
+    wanted_countries = set(country_ids) if country_ids is not None else None
+    cycles = list(
+        session.execute(select(ReportingCycle).order_by(ReportingCycle.period_end, ReportingCycle.id)).scalars()
+    )
+    wanted_cycles = set(cycle_ids) if cycle_ids is not None else {c.id for c in cycles}
+    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    if wanted_countries is not None:
+        countries = [c for c in countries if c.id in wanted_countries]
+    facts = _Facts(_entry_rows(session, wanted_countries))
+    stored = _stored_rows(session, wanted_cycles, wanted_countries)
+    result = Recomputed()
+    # country -> commitment -> the last accepted entry, as each basis reads it
+    carried: dict[str, dict[int, dict[str, EntryFacts]]] = {basis: defaultdict(dict) for basis in BASES}
+    total = len(wanted_cycles) * len(countries)
+    for cycle in cycles:
+        if cycle.id in wanted_cycles:
+            framework = framework_of(cycle)
+            for country in countries:
+                applicable = frozenset(
+                    c.id for c in framework.applicable_commitments(country.code, on=cycle.period_end)
+                )
+                for basis in BASES:
+                    card = score_country(
+                        framework,
+                        CountryFacts(
+                            country=country.code,
+                            applicable=applicable,
+                            entries=facts.current(cycle.id, country.id, basis),
+                            earlier=tuple(carried[basis][country.id].values()),
+                        ),
+                        basis,
+                    )
+                    _write(session, cycle.id, country.id, basis, card.scores(), stored, result)
+                    result.scorecards += 1
+                if progress:
+                    progress(result.scorecards // len(BASES), total)
+        for country in countries:  # this cycle's accepted entries become what later cycles may carry
+            for row in facts.accepted(cycle.id, country.id):
+                if row.facts_verified.status is not None:
+                    carried["verified"][country.id][row.facts_verified.commitment_id] = row.facts_verified
+                    carried["self-reported"][country.id][row.facts_reported.commitment_id] = row.facts_reported
+    for leftover in stored.values():  # rows for subjects the framework no longer has
+        session.delete(leftover)
+        result.deleted += 1
+    session.flush()
+    if result.rows_changed or not _has_charts(session):
+        result.charts = rebuild_charts(session, framework_of, cycles, wanted_cycles)
+    return result
+
+
+def _stored_rows(
+    session: Session, cycle_ids: set[int], country_ids: set[int] | None
+) -> dict[tuple[int, int, str, str, str], StoredScore]:
+    statement = select(StoredScore).where(StoredScore.cycle_id.in_(cycle_ids))
+    if country_ids is not None:
+        statement = statement.where(StoredScore.country_id.in_(country_ids))
+    return {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in session.execute(statement).scalars()}
+
+
+def row_values(score: Score) -> dict[str, Any]:
+    """The stored columns of one engine score."""
+    return {
+        "state": score.state,
+        "score": score.score,
+        "rating": score.rating,
+        "weight": score.weight,
+        "reported": score.reported,
+        "applicable": score.applicable,
+        "status": score.status,
+        "carried_from": score.carried_from,
+        "entry_id": score.entry_id,
+        "explanation": {
+            "rules": [{"code": r.code, "text": r.text} for r in score.rules],
+            "counted": list(score.counted),
+            "penalties": list(score.penalties),
+            "reported_status": score.reported_status,
+        },
+    }
+
+
+def _write(
+    session: Session,
+    cycle_id: int,
+    country_id: int,
+    basis: str,
+    scores: Iterable[Score],
+    stored: dict[tuple[int, int, str, str, str], StoredScore],
+    result: Recomputed,
+) -> None:
+    for score in scores:
+        values = row_values(score)
+        existing = stored.pop((cycle_id, country_id, basis, score.level, score.subject), None)
+        if existing is None:
+            session.add(
+                StoredScore(
+                    cycle_id=cycle_id,
+                    country_id=country_id,
+                    basis=basis,
+                    level=score.level,
+                    subject=score.subject,
+                    **values,
+                )
+            )
+            result.inserted += 1
+        elif any(getattr(existing, name) != values[name] for name in ROW_FIELDS):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            result.updated += 1
+
+
+def cycles_from(session: Session, cycle: ReportingCycle) -> list[int]:
+    """This cycle and every later one: the cycles an accepted report's carry-forward can reach."""
+    return list(
+        session.execute(
+            select(ReportingCycle.id).where(
+                (ReportingCycle.period_end > cycle.period_end)
+                | ((ReportingCycle.period_end == cycle.period_end) & (ReportingCycle.id >= cycle.id))
+            )
+        ).scalars()
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def recompute_stored(
+    cycle_ids: Iterable[int] | None = None, *, check: bool = False, progress: Progress | None = None
+) -> Recomputed:
+    """``flask scores recompute``: recompute every scorecard (of some cycles) in one transaction.
+
+    With ``check`` nothing is written: the result says how many stored rows differ from what the
+    engine gives today (0 when the stored scores are reproducible).
+    """
+    from ..database import write_transaction
+    from ..extensions import db
+    from .reporting import framework_of
+
+    session = db.session
+    result = Recomputed()
+    try:
+        with write_transaction(session):
+            result = recompute(session, framework_of, cycle_ids=cycle_ids, progress=progress)
+            if check:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+# ----------------------------------------------------------------------------- charts
+def chart_link(cycle_id: int, country_code: str, basis: str, level: str, subject: str) -> str:
+    """The relative link of a score's explanation; the page supplies the base URL."""
+    return f"{cycle_id}/{country_code}/{basis}/{level}/{subject or 'all'}"
+
+
+def _has_charts(session: Session) -> bool:
+    return session.execute(select(ChartFigure.key).limit(1)).first() is not None
+
+
+def rebuild_charts(
+    session: Session,
+    framework_of: Callable[[ReportingCycle], Framework],
+    cycles: list[ReportingCycle],
+    changed: set[int],
+) -> int:
+    """Rebuild the secretariat charts that the changed cycles' scores feed; rewrite those whose JSON changed.
+
+    A changed cycle redraws its region heatmaps and every country's comparison for it (the regional
+    average moved); every country's trend is redrawn from the overall scores. A fixed number of
+    queries, whatever the number of countries, cycles or commitments.
+    """
+    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    scores = session.execute(
+        select(StoredScore).where(StoredScore.cycle_id.in_(changed) | (StoredScore.level == "overall"))
+    ).scalars()
+    by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
+    figures: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for cycle in cycles:
+        if cycle.id in changed:
+            framework = framework_of(cycle)
+            bands = {b.id: b.label for b in framework.methodology.rating_bands}
+            for basis in BASES:
+                figures.update(_region_figures(framework, bands, cycle, basis, countries, by_key))
+    for country in countries:
+        figures.update(_country_figures(framework_of, cycles, changed, country, countries, by_key))
+    keys = list(figures)
+    existing = {c.key: c for c in session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
+    written = 0
+    for key, (figure, table) in figures.items():
+        text = chartlib.to_json(figure)
+        chart = existing.pop(key, None)
+        if chart is None:
+            session.add(ChartFigure(key=key, figure=text, table=table))
+            written += 1
+        elif chart.figure != text or chart.table != table:
+            chart.figure, chart.table = text, table
+            written += 1
+    session.flush()
+    return written
+
+
+def region_key(cycle_id: int, basis: str, view: str) -> str:
+    return f"region:{cycle_id}:{basis}:{view}"
+
+
+def trend_key(country_id: int) -> str:
+    return f"trend:{country_id}"
+
+
+def comparison_key(cycle_id: int, country_id: int) -> str:
+    return f"compare:{cycle_id}:{country_id}"
+
+
+def _cell(score: StoredScore | None, basis: str, bands: dict[str, str], link: str) -> chartlib.Cell:
+    if score is None:
+        return chartlib.Cell("not-reported", basis=basis)
+    return chartlib.Cell(
+        score.state,
+        score.score,
+        bands.get(score.rating or "", score.rating),
+        basis,
+        link,
+        score.reported,
+        score.applicable,
+        carried=score.carried_from is not None,
+        penalised=bool(score.explanation.get("penalties")),
+    )
+
+
+def _region_figures(
+    framework: Framework,
+    bands: dict[str, str],
+    cycle: ReportingCycle,
+    basis: str,
+    countries: list[Country],
+    by_key: dict[tuple[int, int, str, str, str], StoredScore],
+) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    views = {
+        "focus-areas": ("focus-area", [(a.id, a.name) for a in framework.focus_areas], "Focus area"),
+        "commitments": ("commitment", [(c.id, f"{c.id} {c.title}") for c in framework.commitments], "Commitment"),
+    }
+    basis_word = "verified" if basis == "verified" else "self-reported"
+    figures = {}
+    for view, (level, subjects, column_title) in views.items():
+        cells = {}
+        for r, country in enumerate(countries):
+            for c, (subject, _) in enumerate(subjects):
+                score = by_key.get((cycle.id, country.id, basis, level, subject))
+                cells[(r, c)] = _cell(score, basis, bands, chart_link(cycle.id, country.code, basis, level, subject))
+        columns = [s if level == "commitment" else name for s, name in subjects]
+        figures[region_key(cycle.id, basis, view)] = chartlib.heatmap(
+            f"{cycle.name}: {column_title.lower()} scores by country ({basis_word})",
+            [c.name for c in countries],
+            columns,
+            cells,
+            column_title=column_title,
+            column_hints=[name for _, name in subjects],
+        )
+    return figures
+
+
+def _country_figures(
+    framework_of: Callable[[ReportingCycle], Framework],
+    cycles: list[ReportingCycle],
+    changed: set[int],
+    country: Country,
+    countries: list[Country],
+    by_key: dict[tuple[int, int, str, str, str], StoredScore],
+) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    def value(cycle_id: int, country_id: int, basis: str, level: str, subject: str) -> float | None:
+        score = by_key.get((cycle_id, country_id, basis, level, subject))
+        return score.score if score is not None and score.state == "scored" else None
+
+    def average(cycle_id: int, level: str, subject: str) -> float | None:
+        values = [v for c in countries if (v := value(cycle_id, c.id, "verified", level, subject)) is not None]
+        return round(sum(values) / len(values), 2) if values else None
+
+    figures = {}
+    figures[trend_key(country.id)] = chartlib.trend(
+        f"{country.name}: overall score by cycle",
+        [c.name for c in cycles],
+        [
+            ("Verified", [value(c.id, country.id, "verified", "overall", "") for c in cycles]),
+            ("Self-reported", [value(c.id, country.id, "self-reported", "overall", "") for c in cycles]),
+            ("Regional average (verified)", [average(c.id, "overall", "") for c in cycles]),
+        ],
+    )
+    for cycle in (c for c in cycles if c.id in changed):
+        areas = framework_of(cycle).focus_areas
+        figures[comparison_key(cycle.id, country.id)] = chartlib.comparison(
+            f"{country.name} beside the regional average, {cycle.name} (verified)",
+            [a.name for a in areas],
+            [
+                (country.name, [value(cycle.id, country.id, "verified", "focus-area", a.id) for a in areas]),
+                ("Regional average", [average(cycle.id, "focus-area", a.id) for a in areas]),
+            ],
+        )
+    return figures
