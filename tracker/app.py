@@ -35,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
     from .admin import bp as admin_bp
+    from .assets import bp as assets_bp
+    from .assets import plotly_filename
     from .auth import bp as auth_bp
     from .cli import register_commands
     from .public import bp as public_bp
@@ -47,6 +49,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(assets_bp)
+    app.jinja_env.globals["plotly_filename"] = plotly_filename
     register_commands(app)
     register_filters(app)
     _register_error_pages(app)

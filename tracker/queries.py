@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Row, Select, func, select, text
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .extensions import db
@@ -13,6 +15,7 @@ from .framework import Framework
 from .models import (
     DUE_SOON,
     AuditEvent,
+    ChartFigure,
     Country,
     Entry,
     FrameworkVersion,
@@ -21,6 +24,7 @@ from .models import (
     ReportingCycle,
     ReportState,
     ReviewComment,
+    StoredScore,
     User,
 )
 
@@ -231,3 +235,112 @@ def notifications(user_id: int, limit: int = 100) -> list[Notification]:
             select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
         ).scalars()
     )
+
+
+# ----------------------------------------------------------------------------- scores
+def chart(key: str) -> ChartFigure | None:
+    return db.session.get(ChartFigure, key)
+
+
+def charts(keys: list[str]) -> dict[str, ChartFigure]:
+    """Several stored figures in one query, by key (missing ones are absent)."""
+    return {c.key: c for c in db.session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
+
+
+def cycles_by_period() -> list[ReportingCycle]:
+    """Every cycle, the most recent period first."""
+    return list(
+        db.session.execute(
+            select(ReportingCycle).order_by(ReportingCycle.period_end.desc(), ReportingCycle.id.desc())
+        ).scalars()
+    )
+
+
+def country_by_code(code: str) -> Country | None:
+    return db.session.execute(select(Country).where(Country.code == code.upper())).scalar_one_or_none()
+
+
+def stored_score(cycle_id: int, country_id: int, basis: str, level: str, subject: str) -> StoredScore | None:
+    return db.session.execute(
+        select(StoredScore).where(
+            StoredScore.cycle_id == cycle_id,
+            StoredScore.country_id == country_id,
+            StoredScore.basis == basis,
+            StoredScore.level == level,
+            StoredScore.subject == subject,
+        )
+    ).scalar_one_or_none()
+
+
+def scorecard(cycle_id: int, country_id: int) -> dict[tuple[str, str, str], StoredScore]:
+    """A country's stored scores for a cycle, both bases, by (basis, level, subject)."""
+    rows = db.session.execute(
+        select(StoredScore).where(StoredScore.cycle_id == cycle_id, StoredScore.country_id == country_id)
+    ).scalars()
+    return {(s.basis, s.level, s.subject): s for s in rows}
+
+
+def overall_scores() -> dict[tuple[int, int, str], StoredScore]:
+    """Every country's overall score in every cycle, by (cycle id, country id, basis)."""
+    rows = db.session.execute(select(StoredScore).where(StoredScore.level == "overall")).scalars()
+    return {(s.cycle_id, s.country_id, s.basis): s for s in rows}
+
+
+def score_export_rows(cycle_ids: list[int] | None = None) -> Iterator[Row[Any]]:
+    """Every stored score with its cycle and country, for CSV: streamed, in a stable order."""
+    statement = (
+        select(
+            ReportingCycle.name.label("cycle"),
+            Country.code.label("country_code"),
+            Country.name.label("country"),
+            StoredScore.basis,
+            StoredScore.level,
+            StoredScore.subject,
+            StoredScore.state,
+            StoredScore.score,
+            StoredScore.rating,
+            StoredScore.status,
+            StoredScore.weight,
+            StoredScore.reported,
+            StoredScore.applicable,
+            StoredScore.carried_from,
+        )
+        .join(ReportingCycle, StoredScore.cycle_id == ReportingCycle.id)
+        .join(Country, StoredScore.country_id == Country.id)
+        .order_by(ReportingCycle.period_end, ReportingCycle.id, Country.code, StoredScore.level, StoredScore.subject)
+    )
+    if cycle_ids is not None:
+        statement = statement.where(StoredScore.cycle_id.in_(cycle_ids))
+    return iter(db.session.execute(statement.execution_options(yield_per=1000)))
+
+
+def explained_entries(entry_ids: list[int]) -> dict[int, Entry]:
+    """The entries behind a score with their commitment, report, evidence and figures: a fixed number of queries."""
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(
+        select(Entry)
+        .where(Entry.id.in_(entry_ids))
+        .options(
+            joinedload(Entry.commitment),
+            joinedload(Entry.report).joinedload(Report.cycle),
+            selectinload(Entry.evidence),
+            selectinload(Entry.figures),
+        )
+    ).scalars()
+    return {entry.id: entry for entry in rows}
+
+
+def entry_comments(entry_ids: list[int]) -> dict[int, list[ReviewComment]]:
+    """Reviewer comments and replies on these entries, oldest first, by entry id."""
+    found: dict[int, list[ReviewComment]] = {}
+    if entry_ids:
+        rows = db.session.execute(
+            select(ReviewComment)
+            .where(ReviewComment.entry_id.in_(entry_ids))
+            .options(joinedload(ReviewComment.author))
+            .order_by(ReviewComment.id)
+        ).scalars()
+        for comment in rows:
+            found.setdefault(comment.entry_id, []).append(comment)
+    return found

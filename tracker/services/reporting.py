@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .. import audit
 from ..audit import Actor
@@ -152,6 +152,12 @@ def _staff() -> list[User]:
     )
 
 
+def _all_focal_points() -> list[User]:
+    return list(
+        db.session.execute(select(User).where(User.role == Role.FOCAL_POINT, User.is_active.is_(True))).scalars()
+    )
+
+
 def _focal_points(country_id: int) -> list[User]:
     return list(
         db.session.execute(
@@ -226,6 +232,45 @@ def create_cycle(
             object_type="cycle",
             object_id=cycle.id,
             after={"name": cycle.name, "due_on": due_on.isoformat(), "framework": version.short_hash},
+        )
+        # every country starts the cycle with what carry-forward gives it, or "not reported"
+        scores.recompute(session, framework_of, cycle_ids=[cycle.id])
+    return cycle
+
+
+def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
+    """Make a cycle's verified results public. Only accepted reports count; drafts, submitted and
+    returned reports, comments and self-reported scores stay with the secretariat."""
+    _require_staff(actor)
+    session = db.session
+    with write_transaction(session):
+        cycle = session.get(ReportingCycle, cycle_id)
+        if cycle is None:
+            raise NotFound("There is no such cycle.")
+        if cycle.published_at is not None:
+            raise DomainError(f"“{cycle.name}” is already published.")
+        accepted = session.execute(
+            select(func.count(func.distinct(Report.country_id))).where(
+                Report.cycle_id == cycle.id, Report.state == ReportState.ACCEPTED
+            )
+        ).scalar_one()
+        if not accepted:
+            raise DomainError("No report in this cycle is accepted yet: there is nothing verified to publish.")
+        cycle.published_at = utcnow()
+        audit.record(
+            session,
+            "cycle_published",
+            actor,
+            object_type="cycle",
+            object_id=cycle.id,
+            after={"name": cycle.name, "countries_accepted": accepted},
+        )
+        notify(
+            session,
+            _all_focal_points(),
+            "cycle_published",
+            f"The secretariat published the verified results of {cycle.name}.",
+            "/",
         )
     return cycle
 

@@ -1,0 +1,184 @@
+"""The secretariat's scores: the region heatmaps, a country's scorecard, the explanation of any score,
+and every scorecard as a table and a CSV. Published or not, verified and self-reported side by side.
+
+Pages read stored scores and stored figures only: no page computes a score or builds a figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Response, abort, render_template, request, stream_with_context
+
+from .. import queries, services
+from ..permissions import STAFF, roles_required
+from ..scoring import BASES
+from ..services import scores as stored
+from . import bp
+
+LEVELS = ("overall", "instrument", "focus-area", "commitment")
+VIEWS = {"focus-areas": "Focus areas", "commitments": "Commitments"}
+CSV_COLUMNS = (
+    "cycle",
+    "country_code",
+    "country",
+    "basis",
+    "level",
+    "subject",
+    "state",
+    "score",
+    "rating",
+    "status",
+    "weight",
+    "reported",
+    "applicable",
+    "carried_from",
+)
+
+
+def _choice(name: str, allowed: tuple[str, ...] | dict[str, str], default: str) -> str:
+    value = request.args.get(name, default)
+    return value if value in allowed else default
+
+
+@bp.get("/scores/")
+@roles_required(*STAFF)
+def scores():  # type: ignore[no-untyped-def]
+    cycles = queries.cycles_by_period()
+    chosen = next((c for c in cycles if str(c.id) == request.args.get("cycle")), cycles[0] if cycles else None)
+    basis = _choice("basis", BASES, "verified")
+    view = _choice("view", VIEWS, "focus-areas")
+    chart = queries.chart(stored.region_key(chosen.id, basis, view)) if chosen else None
+    return render_template(
+        "review/scores.html", cycles=cycles, cycle=chosen, basis=basis, view=view, views=VIEWS, chart=chart
+    )
+
+
+@bp.get("/scores/<int:cycle_id>/<code>/")
+@roles_required(*STAFF)
+def scorecard(cycle_id: int, code: str):  # type: ignore[no-untyped-def]
+    cycle, country = queries.cycle(cycle_id), queries.country_by_code(code)
+    if cycle is None or country is None:
+        abort(404)
+    charts = queries.charts([stored.trend_key(country.id), stored.comparison_key(cycle.id, country.id)])
+    framework = services.framework_of(cycle)
+    sections = [
+        ("Overall", "overall", [("", "All commitments that apply", None)]),
+        ("Instruments", "instrument", [(i.id, i.title, None) for i in framework.instruments]),
+        ("Focus areas", "focus-area", [(a.id, a.name, None) for a in framework.focus_areas]),
+        ("Commitments", "commitment", [(c.id, f"{c.id} {c.title}", c.weight) for c in framework.commitments]),
+    ]
+    return render_template(
+        "review/scorecard.html",
+        cycle=cycle,
+        country=country,
+        framework=framework,
+        sections=sections,
+        **_labels(framework),
+        card=queries.scorecard(cycle.id, country.id),
+        trend=charts.get(stored.trend_key(country.id)),
+        comparison=charts.get(stored.comparison_key(cycle.id, country.id)),
+    )
+
+
+@bp.get("/scores/<int:cycle_id>/<code>/<basis>/<level>/<subject>")
+@roles_required(*STAFF)
+def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):  # type: ignore[no-untyped-def]
+    cycle, country = queries.cycle(cycle_id), queries.country_by_code(code)
+    if cycle is None or country is None or basis not in BASES or level not in LEVELS:
+        abort(404)
+    subject = "" if level == "overall" else subject
+    card = queries.scorecard(cycle.id, country.id)
+    score = card.get((basis, level, subject))
+    if score is None:
+        abort(404)
+    framework = services.framework_of(cycle)
+    members = _members(framework, level, subject)
+    commitment_scores = [card[(basis, "commitment", c.id)] for c in members if (basis, "commitment", c.id) in card]
+    entry_ids = [s.entry_id for s in commitment_scores if s.entry_id]
+    return render_template(
+        "review/explanation.html",
+        cycle=cycle,
+        country=country,
+        framework=framework,
+        basis=basis,
+        score=score,
+        **_labels(framework),
+        other=card.get((BASES[1] if basis == BASES[0] else BASES[0], level, subject)),
+        subject_name=_subject_name(framework, level, subject),
+        commitment_scores=commitment_scores,
+        entries=queries.explained_entries(entry_ids),
+        comments=queries.entry_comments(entry_ids),
+    )
+
+
+@bp.get("/scorecards/")
+@roles_required(*STAFF)
+def scorecards():  # type: ignore[no-untyped-def]
+    return render_template(
+        "review/scorecards.html",
+        cycles=queries.cycles_by_period(),
+        countries=queries.countries(),
+        overall=queries.overall_scores(),
+    )
+
+
+@bp.get("/scorecards.csv")
+@roles_required(*STAFF)
+def scorecards_csv():  # type: ignore[no-untyped-def]
+    """Every stored score of every cycle, published or not: one row per score, both bases."""
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in queries.score_export_rows():
+            writer.writerow(_csv_safe(value) for value in row)
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="scorecards.csv"'
+    return response
+
+
+def _csv_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _members(framework, level: str, subject: str):  # type: ignore[no-untyped-def]
+    if level == "commitment":
+        return [framework.commitment(subject)] if subject in {c.id for c in framework.commitments} else []
+    if level == "focus-area":
+        return list(framework.commitments_by_focus_area.get(subject, ()))
+    if level == "instrument":
+        return [c for i in framework.instruments if i.id == subject for c in i.commitments]
+    return list(framework.commitments)
+
+
+def _subject_name(framework, level: str, subject: str) -> str:  # type: ignore[no-untyped-def]
+    if level == "overall":
+        return "Overall"
+    if level == "focus-area":
+        return framework.focus_area(subject).name
+    if level == "instrument":
+        return framework.instrument(subject).title
+    commitment = framework.commitment(subject)
+    return f"{commitment.id} {commitment.title}"
+
+
+def _labels(framework) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Rating-band and status labels by id, for templates."""
+    method = framework.methodology
+    return {
+        "bands": {b.id: b.label for b in method.rating_bands},
+        "statuses": {s.id: s.label for s in method.status_levels},
+    }
