@@ -15,6 +15,7 @@ PUBLIC_ROUTES = {
     "static",
     "bootstrap.static",
     "public.healthz",
+    "assets.asset",
     "public.home",
     "public.framework_overview",
     "public.instrument",

@@ -406,3 +406,12 @@ def test_plotly_is_served_by_the_app_compressed_and_cached_for_a_year(client, ap
     again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert client.get("/assets/plotly-0000.min.js").status_code == 404
+
+
+def test_only_chart_pages_allow_inline_styles_and_no_page_allows_inline_scripts(client, scored):
+    log_in(client, SECRETARIAT)
+    chart_page = client.get("/review/scores/").headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in chart_page
+    assert "script-src 'self';" in chart_page
+    other = client.get("/review/scorecards/").headers["Content-Security-Policy"]
+    assert "style-src 'self';" in other and "unsafe-inline" not in other

@@ -209,7 +209,7 @@ scores_cli = AppGroup("scores", help="The stored scores and charts.")
 
 @scores_cli.command("recompute")
 @click.option("--cycle", "cycle_name", default=None, help="Only this cycle (its name or id).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any stored row differs from a fresh computation.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a stored row or chart differs.")
 def recompute_scores_command(cycle_name: str | None, check: bool) -> None:
     """Recompute the stored scores from the entries and rebuild the charts; report what changed."""
     from sqlalchemy import or_, select
@@ -239,7 +239,7 @@ def recompute_scores_command(cycle_name: str | None, check: bool) -> None:
         f"({result.inserted} new, {result.updated} different, {result.deleted} obsolete); "
         f"{result.charts} charts {'to rebuild' if check else 'rebuilt'}"
     )
-    if check and result.rows_changed:
+    if check and (result.rows_changed or result.charts):
         raise SystemExit(1)
 
 

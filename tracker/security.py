@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -17,6 +19,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from .extensions import db
 from .models import User
 from .permissions import STATIC_ENDPOINTS, enforce_access
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
@@ -85,10 +89,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Pages that draw Plotly charts. plotly.js sets style attributes and fills <style> elements as it
+# draws (every bundle does), which ``style-src 'self'`` blocks: axes, hover labels and the legend
+# lose their layout and the browser logs a violation per element. These pages alone allow inline
+# styles; scripts stay 'self' only everywhere, so no injected markup can run.
+CHART_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def draws_charts(view: F) -> F:
+    """Mark a view whose page draws Plotly charts: it gets ``CHART_PAGE_POLICY``."""
+    view._draws_charts = True  # type: ignore[attr-defined]
+    return view
+
+
+def _policy_for_request() -> str:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return CHART_PAGE_POLICY if getattr(view, "_draws_charts", False) else CONTENT_SECURITY_POLICY
+
+
 def add_security_headers(response: Response) -> Response:
     """Every response, error pages and static files included."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", _policy_for_request())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -15,6 +15,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from .. import queries, services
 from ..permissions import STAFF, roles_required
 from ..scoring import BASES
+from ..security import draws_charts
 from ..services import scores as stored
 from . import bp
 
@@ -45,6 +46,7 @@ def _choice(name: str, allowed: tuple[str, ...] | dict[str, str], default: str) 
 
 @bp.get("/scores/")
 @roles_required(*STAFF)
+@draws_charts
 def scores():  # type: ignore[no-untyped-def]
     cycles = queries.cycles_by_period()
     chosen = next((c for c in cycles if str(c.id) == request.args.get("cycle")), cycles[0] if cycles else None)
@@ -58,6 +60,7 @@ def scores():  # type: ignore[no-untyped-def]
 
 @bp.get("/scores/<int:cycle_id>/<code>/")
 @roles_required(*STAFF)
+@draws_charts
 def scorecard(cycle_id: int, code: str):  # type: ignore[no-untyped-def]
     cycle, country = queries.cycle(cycle_id), queries.country_by_code(code)
     if cycle is None or country is None:
@@ -181,4 +184,5 @@ def _labels(framework) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-
     return {
         "bands": {b.id: b.label for b in method.rating_bands},
         "statuses": {s.id: s.label for s in method.status_levels},
+        "indicators": {i.id: i.label for i in method.indicators},
     }

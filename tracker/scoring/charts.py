@@ -73,7 +73,6 @@ def heatmap(
     columns: Sequence[str],
     cells: dict[tuple[int, int], Cell],
     *,
-    column_title: str,
     column_hints: Sequence[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A rows × columns heatmap: scored cells on the Viridis scale, N/A and NR as their own layers."""
@@ -125,10 +124,15 @@ def heatmap(
                 }
             )
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "height": 140 + 30 * len(rows),
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "xaxis": {"side": "top", "title": {"text": column_title}, "tickangle": -45 if len(columns) > 10 else 0},
+        "height": 110 + 30 * len(rows),
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {
+            "side": "top",
+            "tickangle": -45 if len(columns) > 10 else 0,
+            "tickmode": "array",
+            "tickvals": list(columns),
+            "ticktext": [_wrap(c) for c in columns],
+        },
         "yaxis": {"autorange": "reversed", "automargin": True},
         "plot_bgcolor": "#f8f9fa",
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
@@ -179,9 +183,8 @@ def trend(
             }
         )
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "height": 320,
-        "margin": {"l": 50, "r": 10, "t": 50, "b": 40},
+        "height": 300,
+        "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
         "yaxis": {"range": [0, 100], "title": {"text": "Score"}},
         "xaxis": {"type": "category"},
         "legend": {"orientation": "h", "y": -0.2},
@@ -215,10 +218,9 @@ def comparison(
         for n, (name, values) in enumerate(series)
     ]
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "height": 120 + 50 * len(subjects),
+        "height": 90 + 50 * len(subjects),
         "barmode": "group",
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
         "xaxis": {"range": [0, 100], "title": {"text": "Score"}},
         "yaxis": {"autorange": "reversed", "automargin": True},
         "legend": {"orientation": "h", "y": -0.15},
@@ -247,6 +249,17 @@ def _score(value: float | None) -> str:
 
 def _maybe(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
+
+
+def _wrap(label: str, width: int = 16) -> str:
+    """A long axis label on two or more lines, so that neighbouring labels do not overlap."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(_escape(line) for line in lines)
 
 
 def _escape(text: str) -> str:

@@ -181,10 +181,12 @@ def recompute(
     cycle_ids: Iterable[int] | None = None,
     country_ids: Iterable[int] | None = None,
     progress: Progress | None = None,
+    all_charts: bool = False,
 ) -> Recomputed:
     """Recompute the scorecards of these cycles and countries (all when None), then their charts.
 
-    Runs inside the caller's write transaction; writes only what differs.
+    Runs inside the caller's write transaction; writes only what differs. Charts are redrawn when
+    a row changed, or with ``all_charts`` (after an upgrade may have changed how they are drawn).
     """
     wanted_countries = set(country_ids) if country_ids is not None else None
     cycles = list(
@@ -231,7 +233,7 @@ def recompute(
         session.delete(leftover)
         result.deleted += 1
     session.flush()
-    if result.rows_changed or not _has_charts(session):
+    if result.rows_changed or all_charts or not _has_charts(session):
         result.charts = rebuild_charts(session, framework_of, cycles, wanted_cycles)
     return result
 
@@ -328,7 +330,7 @@ def recompute_stored(
     result = Recomputed()
     try:
         with write_transaction(session):
-            result = recompute(session, framework_of, cycle_ids=cycle_ids, progress=progress)
+            result = recompute(session, framework_of, cycle_ids=cycle_ids, progress=progress, all_charts=True)
             if check:
                 raise _Rollback
     except _Rollback:
@@ -360,8 +362,10 @@ def rebuild_charts(
     """
     countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
     scores = session.execute(
-        select(StoredScore).where(StoredScore.cycle_id.in_(changed) | (StoredScore.level == "overall"))
-    ).scalars()
+        select(*(getattr(StoredScore, name) for name in _CHART_COLUMNS)).where(
+            StoredScore.cycle_id.in_(changed) | (StoredScore.level == "overall")
+        )
+    )  # plain rows, not ORM objects: tens of thousands at scale, and only read
     by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
     figures: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for cycle in cycles:
@@ -388,6 +392,22 @@ def rebuild_charts(
     return written
 
 
+_CHART_COLUMNS = (
+    "cycle_id",
+    "country_id",
+    "basis",
+    "level",
+    "subject",
+    "state",
+    "score",
+    "rating",
+    "reported",
+    "applicable",
+    "carried_from",
+    "explanation",
+)
+
+
 def region_key(cycle_id: int, basis: str, view: str) -> str:
     return f"region:{cycle_id}:{basis}:{view}"
 
@@ -400,7 +420,7 @@ def comparison_key(cycle_id: int, country_id: int) -> str:
     return f"compare:{cycle_id}:{country_id}"
 
 
-def _cell(score: StoredScore | None, basis: str, bands: dict[str, str], link: str) -> chartlib.Cell:
+def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.Cell:
     if score is None:
         return chartlib.Cell("not-reported", basis=basis)
     return chartlib.Cell(
@@ -422,7 +442,7 @@ def _region_figures(
     cycle: ReportingCycle,
     basis: str,
     countries: list[Country],
-    by_key: dict[tuple[int, int, str, str, str], StoredScore],
+    by_key: dict[tuple[int, int, str, str, str], Any],
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     views = {
         "focus-areas": ("focus-area", [(a.id, a.name) for a in framework.focus_areas], "Focus area"),
@@ -442,7 +462,6 @@ def _region_figures(
             [c.name for c in countries],
             columns,
             cells,
-            column_title=column_title,
             column_hints=[name for _, name in subjects],
         )
     return figures
@@ -454,7 +473,7 @@ def _country_figures(
     changed: set[int],
     country: Country,
     countries: list[Country],
-    by_key: dict[tuple[int, int, str, str, str], StoredScore],
+    by_key: dict[tuple[int, int, str, str, str], Any],
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     def value(cycle_id: int, country_id: int, basis: str, level: str, subject: str) -> float | None:
         score = by_key.get((cycle_id, country_id, basis, level, subject))
