@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFError
 
@@ -35,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .assets import bp as assets_bp
     from .assets import plotly_filename
     from .auth import bp as auth_bp
@@ -50,6 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(assets_bp)
+    app.register_blueprint(api_bp)
     app.jinja_env.globals["plotly_filename"] = plotly_filename
     register_commands(app)
     register_filters(app)
@@ -83,7 +85,12 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
-    def handler(_error):  # type: ignore[no-untyped-def]
+    def handler(error):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):  # API clients get JSON, never an HTML page
+            detail = getattr(error, "description", None)
+            if not isinstance(detail, str) or detail.startswith(("The requested URL", "The server")):
+                detail = message
+            return jsonify(error={"status": status, "title": title, "detail": detail}), status
         return render_template("error.html", status=status, title=title, message=message), status
 
     return handler

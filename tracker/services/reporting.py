@@ -214,6 +214,17 @@ def create_cycle(
             raise DomainError("Load the framework before creating a cycle.")
         if session.execute(select(ReportingCycle.id).where(ReportingCycle.name == name.strip())).first():
             raise DomainError(f"There is already a cycle called {name.strip()!r}.")
+        later_published = session.execute(
+            select(ReportingCycle.name).where(
+                ReportingCycle.published_at.is_not(None), ReportingCycle.period_end >= period_end
+            )
+        ).first()
+        if later_published is not None:
+            # its accepted statuses would be carried forward into a cycle the public already sees
+            raise DomainError(
+                f"“{later_published.name}” is published and covers a later period: a new cycle "
+                "must end after every published one."
+            )
         cycle = ReportingCycle(
             name=name.strip(),
             period_start=period_start,
@@ -249,6 +260,15 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
             raise NotFound("There is no such cycle.")
         if cycle.published_at is not None:
             raise DomainError(f"“{cycle.name}” is already published.")
+        earlier = session.execute(
+            select(ReportingCycle.name).where(
+                ReportingCycle.published_at.is_(None),
+                ReportingCycle.period_end < cycle.period_end,
+            )
+        ).first()
+        if earlier is not None:
+            # a published cycle's carried-forward statuses come from earlier cycles: those must be public too
+            raise DomainError(f"Publish “{earlier.name}” first: cycles are published in the order of their periods.")
         accepted = session.execute(
             select(func.count(func.distinct(Report.country_id))).where(
                 Report.cycle_id == cycle.id, Report.state == ReportState.ACCEPTED
@@ -257,6 +277,11 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
         if not accepted:
             raise DomainError("No report in this cycle is accepted yet: there is nothing verified to publish.")
         cycle.published_at = utcnow()
+        session.flush()
+        cycles = list(
+            session.execute(select(ReportingCycle).order_by(ReportingCycle.period_end, ReportingCycle.id)).scalars()
+        )
+        scores.rebuild_charts(session, framework_of, cycles, {cycle.id})  # the public's charts now include it
         audit.record(
             session,
             "cycle_published",

@@ -348,17 +348,41 @@ def _has_charts(session: Session) -> bool:
     return session.execute(select(ChartFigure.key).limit(1)).first() is not None
 
 
+@dataclass(frozen=True)
+class _Audience:
+    """Who a set of charts is for: the secretariat (every cycle, both bases) or the public
+    (published cycles, verified scores only), with the links its pages understand."""
+
+    prefix: str
+    bases: tuple[str, ...]
+    link: Callable[[int, str, str, str, str], str]
+    published_only: bool
+
+    def sees(self, cycle: ReportingCycle) -> bool:
+        return cycle.published_at is not None or not self.published_only
+
+
+def public_link(cycle_id: int, country_code: str, basis: str, level: str, subject: str) -> str:
+    """The relative link of a published score's explanation on the public country pages."""
+    return f"{country_code}/{cycle_id}/{level}/{subject or 'all'}"
+
+
+STAFF_CHARTS = _Audience("", BASES, chart_link, published_only=False)
+PUBLIC_CHARTS = _Audience("public:", ("verified",), public_link, published_only=True)
+
+
 def rebuild_charts(
     session: Session,
     framework_of: Callable[[ReportingCycle], Framework],
     cycles: list[ReportingCycle],
     changed: set[int],
 ) -> int:
-    """Rebuild the secretariat charts that the changed cycles' scores feed; rewrite those whose JSON changed.
+    """Rebuild the charts that the changed cycles' scores feed; rewrite those whose JSON changed.
 
     A changed cycle redraws its region heatmaps and every country's comparison for it (the regional
-    average moved); every country's trend is redrawn from the overall scores. A fixed number of
-    queries, whatever the number of countries, cycles or commitments.
+    average moved); every country's trend is redrawn from the overall scores. The secretariat's
+    charts cover every cycle and both bases; the public's, published cycles and verified scores
+    only. A fixed number of queries, whatever the number of countries, cycles or commitments.
     """
     countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
     scores = session.execute(
@@ -368,14 +392,17 @@ def rebuild_charts(
     )  # plain rows, not ORM objects: tens of thousands at scale, and only read
     by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
     figures: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-    for cycle in cycles:
-        if cycle.id in changed:
-            framework = framework_of(cycle)
-            bands = {b.id: b.label for b in framework.methodology.rating_bands}
-            for basis in BASES:
-                figures.update(_region_figures(framework, bands, cycle, basis, countries, by_key))
-    for country in countries:
-        figures.update(_country_figures(framework_of, cycles, changed, country, countries, by_key))
+    for audience in (STAFF_CHARTS, PUBLIC_CHARTS):
+        seen = [c for c in cycles if audience.sees(c)]
+        for cycle in seen:
+            if cycle.id in changed:
+                framework = framework_of(cycle)
+                bands = {b.id: b.label for b in framework.methodology.rating_bands}
+                for basis in audience.bases:
+                    figures.update(_region_figures(audience, framework, bands, cycle, basis, countries, by_key))
+        if seen:
+            for country in countries:
+                figures.update(_country_figures(audience, framework_of, seen, changed, country, countries, by_key))
     keys = list(figures)
     existing = {c.key: c for c in session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
     written = 0
@@ -408,16 +435,16 @@ _CHART_COLUMNS = (
 )
 
 
-def region_key(cycle_id: int, basis: str, view: str) -> str:
-    return f"region:{cycle_id}:{basis}:{view}"
+def region_key(cycle_id: int, basis: str, view: str, prefix: str = "") -> str:
+    return f"{prefix}region:{cycle_id}:{basis}:{view}"
 
 
-def trend_key(country_id: int) -> str:
-    return f"trend:{country_id}"
+def trend_key(country_id: int, prefix: str = "") -> str:
+    return f"{prefix}trend:{country_id}"
 
 
-def comparison_key(cycle_id: int, country_id: int) -> str:
-    return f"compare:{cycle_id}:{country_id}"
+def comparison_key(cycle_id: int, country_id: int, prefix: str = "") -> str:
+    return f"{prefix}compare:{cycle_id}:{country_id}"
 
 
 def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.Cell:
@@ -437,6 +464,7 @@ def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.
 
 
 def _region_figures(
+    audience: _Audience,
     framework: Framework,
     bands: dict[str, str],
     cycle: ReportingCycle,
@@ -455,9 +483,10 @@ def _region_figures(
         for r, country in enumerate(countries):
             for c, (subject, _) in enumerate(subjects):
                 score = by_key.get((cycle.id, country.id, basis, level, subject))
-                cells[(r, c)] = _cell(score, basis, bands, chart_link(cycle.id, country.code, basis, level, subject))
+                link = audience.link(cycle.id, country.code, basis, level, subject)
+                cells[(r, c)] = _cell(score, basis, bands, link)
         columns = [s if level == "commitment" else name for s, name in subjects]
-        figures[region_key(cycle.id, basis, view)] = chartlib.heatmap(
+        figures[region_key(cycle.id, basis, view, audience.prefix)] = chartlib.heatmap(
             f"{cycle.name}: {column_title.lower()} scores by country ({basis_word})",
             [c.name for c in countries],
             columns,
@@ -468,6 +497,7 @@ def _region_figures(
 
 
 def _country_figures(
+    audience: _Audience,
     framework_of: Callable[[ReportingCycle], Framework],
     cycles: list[ReportingCycle],
     changed: set[int],
@@ -483,19 +513,22 @@ def _country_figures(
         values = [v for c in countries if (v := value(cycle_id, c.id, "verified", level, subject)) is not None]
         return round(sum(values) / len(values), 2) if values else None
 
+    labels = {"verified": "Verified", "self-reported": "Self-reported"}
     figures = {}
-    figures[trend_key(country.id)] = chartlib.trend(
+    figures[trend_key(country.id, audience.prefix)] = chartlib.trend(
         f"{country.name}: overall score by cycle",
         [c.name for c in cycles],
         [
-            ("Verified", [value(c.id, country.id, "verified", "overall", "") for c in cycles]),
-            ("Self-reported", [value(c.id, country.id, "self-reported", "overall", "") for c in cycles]),
+            *(
+                (labels[basis], [value(c.id, country.id, basis, "overall", "") for c in cycles])
+                for basis in audience.bases
+            ),
             ("Regional average (verified)", [average(c.id, "overall", "") for c in cycles]),
         ],
     )
     for cycle in (c for c in cycles if c.id in changed):
         areas = framework_of(cycle).focus_areas
-        figures[comparison_key(cycle.id, country.id)] = chartlib.comparison(
+        figures[comparison_key(cycle.id, country.id, audience.prefix)] = chartlib.comparison(
             f"{country.name} beside the regional average, {cycle.name} (verified)",
             [a.name for a in areas],
             [
