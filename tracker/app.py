@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from config import ROOT, Config, config_from_environment
 
+from .caching import init_caching
 from .database import configure_sqlite, guard_sqlite_writes
 from .extensions import bootstrap, csrf, db, migrate
 from .formatting import register_filters
@@ -36,8 +37,8 @@ def create_app(config: Config | None = None) -> Flask:
     from . import audit, locks  # noqa: F401  (attach the database guards to create_all)
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .assets import asset_url, plotly_url
     from .assets import bp as assets_bp
-    from .assets import plotly_filename
     from .auth import bp as auth_bp
     from .cli import register_commands
     from .public import bp as public_bp
@@ -52,7 +53,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(api_bp)
-    app.jinja_env.globals["plotly_filename"] = plotly_filename
+    app.jinja_env.globals.update(asset_url=asset_url, plotly_url=plotly_url)
+    init_caching(app)
     register_commands(app)
     register_filters(app)
     _register_error_pages(app)

@@ -14,6 +14,12 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Response, abort, current_app, send_file
+
+if TYPE_CHECKING:
+    from .models import Evidence
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -100,3 +106,23 @@ def path_of(folder: Path, stored_name: str) -> Path:
     if not stored_name or not all(ch in "0123456789abcdef" for ch in stored_name):
         raise FileNotFoundError(stored_name)
     return folder / stored_name
+
+
+def send_evidence(item: Evidence | None) -> Response:
+    """An evidence file as a download (never shown inline), or 404 when there is none on disk.
+    The caller has already decided that the person may see it."""
+    if item is None or item.stored_name is None:
+        abort(404)
+    try:
+        path = path_of(Path(current_app.config["UPLOAD_DIR"]), item.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=item.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=item.file_name or "evidence",
+        max_age=0,
+    )

@@ -95,6 +95,29 @@ class Framework:
         """The commitments a country is answerable for: those of the instruments it signed."""
         return tuple(c for i in self.signed_instruments(code, on) for c in i.commitments)
 
+    def members(self, level: str, subject: str) -> tuple[Commitment, ...]:
+        """The commitments a score at ``level`` for ``subject`` is made of (scoring levels: overall,
+        instrument, focus-area, commitment); none for an unknown subject."""
+        if level == "commitment":
+            found = self._commitments_by_id.get(subject)
+            return (found,) if found else ()
+        if level == "focus-area":
+            return self.commitments_by_focus_area.get(subject, ())
+        if level == "instrument":
+            instrument = self._instruments_by_id.get(subject)
+            return instrument.commitments if instrument else ()
+        return self.commitments
+
+    def subject_name(self, level: str, subject: str) -> str:
+        """How a page names the subject of a score."""
+        if level == "focus-area":
+            return self.focus_area(subject).name
+        if level == "instrument":
+            return self.instrument(subject).title
+        if level == "commitment":
+            return f"{subject} {self.commitment(subject).title}"
+        return "Overall"
+
     @cached_property
     def _instruments_by_id(self) -> dict[str, Instrument]:
         return {i.id: i for i in self.instruments}

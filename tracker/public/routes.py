@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, jsonify, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import queries
+from .. import published, queries
 from ..framework import Framework
 from ..permissions import public
+from ..security import draws_charts
+from ..services.scores import region_key
 from . import bp
 
 
@@ -33,8 +35,13 @@ def healthz():  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @public
+@draws_charts
 def home():  # type: ignore[no-untyped-def]
-    return render_template("public/home.html", framework=_framework())
+    """What the instruments are, and the region's heatmap for the latest published cycle."""
+    cycles = published.cycles()
+    latest = cycles[0] if cycles else None
+    chart = published.chart(region_key(latest.id, "verified", "focus-areas", "public:")) if latest else None
+    return render_template("public/home.html", framework=_framework(), cycle=latest, chart=chart)
 
 
 @bp.get("/framework/")
@@ -68,7 +75,7 @@ def crosswalk():  # type: ignore[no-untyped-def]
     return render_template("public/crosswalk.html", framework=_framework())
 
 
-@bp.get("/framework/countries")
+@bp.get("/countries/")
 @public
 def countries():  # type: ignore[no-untyped-def]
     framework = _framework()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -248,21 +248,7 @@ def evidence_file(report_id: int, evidence_id: int):  # type: ignore[no-untyped-
     """An evidence file, to those who may see its report, always as a download."""
     report = get_scoped_or_404(queries.report_statement(report_id), Report.country_id, current_user)
     item = next((e for entry in report.entries for e in entry.evidence if e.id == evidence_id), None)
-    if item is None or item.stored_name is None:
-        abort(404)
-    try:
-        path = uploads.path_of(Path(current_app.config["UPLOAD_DIR"]), item.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=item.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=item.file_name or "evidence",
-        max_age=0,
-    )
+    return uploads.send_evidence(item)
 
 
 @bp.get("/<int:report_id>/compare/<int:other_id>")

@@ -6,13 +6,10 @@ Pages read stored scores and stored figures only: no page computes a score or bu
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import abort, render_template, request
 
 from .. import queries, services
+from ..exports import csv_response
 from ..permissions import STAFF, roles_required
 from ..scoring import BASES
 from ..security import draws_charts
@@ -98,7 +95,7 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
     if score is None:
         abort(404)
     framework = services.framework_of(cycle)
-    members = _members(framework, level, subject)
+    members = framework.members(level, subject)
     commitment_scores = [card[(basis, "commitment", c.id)] for c in members if (basis, "commitment", c.id) in card]
     entry_ids = [s.entry_id for s in commitment_scores if s.entry_id]
     return render_template(
@@ -110,7 +107,7 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
         score=score,
         **_labels(framework),
         other=card.get((BASES[1] if basis == BASES[0] else BASES[0], level, subject)),
-        subject_name=_subject_name(framework, level, subject),
+        subject_name=framework.subject_name(level, subject),
         commitment_scores=commitment_scores,
         entries=queries.explained_entries(entry_ids),
         comments=queries.entry_comments(entry_ids),
@@ -132,50 +129,7 @@ def scorecards():  # type: ignore[no-untyped-def]
 @roles_required(*STAFF)
 def scorecards_csv():  # type: ignore[no-untyped-def]
     """Every stored score of every cycle, published or not: one row per score, both bases."""
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for row in queries.score_export_rows():
-            writer.writerow(_csv_safe(value) for value in row)
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="scorecards.csv"'
-    return response
-
-
-def _csv_safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _members(framework, level: str, subject: str):  # type: ignore[no-untyped-def]
-    if level == "commitment":
-        return [framework.commitment(subject)] if subject in {c.id for c in framework.commitments} else []
-    if level == "focus-area":
-        return list(framework.commitments_by_focus_area.get(subject, ()))
-    if level == "instrument":
-        return [c for i in framework.instruments if i.id == subject for c in i.commitments]
-    return list(framework.commitments)
-
-
-def _subject_name(framework, level: str, subject: str) -> str:  # type: ignore[no-untyped-def]
-    if level == "overall":
-        return "Overall"
-    if level == "focus-area":
-        return framework.focus_area(subject).name
-    if level == "instrument":
-        return framework.instrument(subject).title
-    commitment = framework.commitment(subject)
-    return f"{commitment.id} {commitment.title}"
+    return csv_response(CSV_COLUMNS, queries.score_export_rows(), "scorecards.csv")
 
 
 def _labels(framework) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]

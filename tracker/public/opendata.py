@@ -1,0 +1,122 @@
+"""Open data: published verified scores and entries as CSV and JSON, with documented, stable columns.
+
+Columns are part of the contract: new ones are added at the end, none is renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from flask import Response, render_template
+
+from .. import published
+from ..exports import csv_response
+from ..permissions import public
+from . import bp
+
+SCORE_COLUMNS = (
+    ("cycle", "Reporting cycle name"),
+    ("period_start", "First day of the period the cycle covers (ISO 8601)"),
+    ("period_end", "Last day of that period (ISO 8601)"),
+    ("country_code", "ISO 3166-1 alpha-2 code (Kosovo: XK)"),
+    ("country", "Country name"),
+    ("level", "overall, instrument, focus-area or commitment"),
+    ("subject", "Instrument, focus-area or commitment id; empty for overall"),
+    ("state", "scored, not-applicable or not-reported"),
+    ("score", "0 to 100, two decimals; empty unless scored"),
+    ("rating", "Rating band id (minimal, limited, partial, substantial, advanced)"),
+    ("status", "For a commitment: the verified status level id, after the evidence rule"),
+    ("weight", "A commitment's weight; for other levels the sum of the weights counted"),
+    ("reported", "Commitments reported or carried forward"),
+    ("applicable", "Commitments that apply"),
+    ("carried_from", "For a commitment: the cycle its status was carried forward from"),
+)
+ENTRY_COLUMNS = (
+    ("cycle", "Reporting cycle name"),
+    ("country_code", "ISO 3166-1 alpha-2 code"),
+    ("country", "Country name"),
+    ("commitment", "Commitment id"),
+    ("reported_status", "Status the government reported"),
+    ("verified_status", "Status the secretariat verified"),
+    ("narrative", "What was done, as reported"),
+    ("responsible", "Who did it, as reported"),
+    ("start_date", "When the work started (ISO 8601), if given"),
+    ("end_date", "When it ended or is due to end (ISO 8601), if given"),
+    ("evidence", "Evidence titles and links, separated by ' | '"),
+    ("figures", "Figures reported, as indicator=value pairs separated by '; '"),
+)
+
+
+def _score_rows() -> Iterator[dict[str, Any]]:
+    for row in published.score_export_rows():
+        values = row._asdict()
+        yield {
+            name: (values[name].isoformat() if hasattr(values[name], "isoformat") else values[name])
+            for name, _ in SCORE_COLUMNS
+        }
+
+
+def _entry_rows() -> Iterator[dict[str, Any]]:
+    for entry in published.entries():
+        yield {
+            "cycle": entry.report.cycle.name,
+            "country_code": entry.report.country.code,
+            "country": entry.report.country.name,
+            "commitment": entry.commitment.code,
+            "reported_status": entry.reported_status,
+            "verified_status": entry.assessed_status,
+            "narrative": entry.narrative,
+            "responsible": entry.responsible,
+            "start_date": entry.start_date.isoformat() if entry.start_date else None,
+            "end_date": entry.end_date.isoformat() if entry.end_date else None,
+            "evidence": " | ".join(f"{e.title} {e.url}".strip() if e.url else e.title for e in entry.evidence),
+            "figures": "; ".join(f"{f.indicator}={f.value}" for f in entry.figures),
+        }
+
+
+def _csv(columns: tuple[tuple[str, str], ...], rows: Iterable[dict[str, Any]], filename: str) -> Response:
+    names = [name for name, _ in columns]
+    return csv_response(names, ([row[name] for name in names] for row in rows), filename)
+
+
+def _json(columns: tuple[tuple[str, str], ...], rows: Callable[[], Iterable[dict[str, Any]]], name: str) -> Response:
+    document = {
+        "dataset": name,
+        "columns": [{"name": column, "description": text} for column, text in columns],
+        "rows": list(rows()),
+    }
+    return Response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+
+
+@bp.get("/data/")
+@public
+def open_data():  # type: ignore[no-untyped-def]
+    return render_template(
+        "public/open_data.html", score_columns=SCORE_COLUMNS, entry_columns=ENTRY_COLUMNS, cycles=published.cycles()
+    )
+
+
+@bp.get("/data/scores.csv")
+@public
+def scores_csv():  # type: ignore[no-untyped-def]
+    return _csv(SCORE_COLUMNS, _score_rows(), "scores.csv")
+
+
+@bp.get("/data/scores.json")
+@public
+def scores_json():  # type: ignore[no-untyped-def]
+    return _json(SCORE_COLUMNS, _score_rows, "scores")
+
+
+@bp.get("/data/entries.csv")
+@public
+def entries_csv():  # type: ignore[no-untyped-def]
+    return _csv(ENTRY_COLUMNS, _entry_rows(), "entries.csv")
+
+
+@bp.get("/data/entries.json")
+@public
+def entries_json():  # type: ignore[no-untyped-def]
+    return _json(ENTRY_COLUMNS, _entry_rows, "entries")

@@ -1,0 +1,164 @@
+"""Public progress pages: the region's heatmap, a page per country and per commitment, the
+explanation of any published score, the methodology, open data and published evidence files.
+
+Everything here reads through ``tracker.published``: published cycles and verified scores only.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from .. import published, queries, uploads
+from ..framework import Framework
+from ..permissions import public
+from ..security import draws_charts
+from ..services import scores as stored
+from . import bp
+
+VIEWS = {"focus-areas": "Focus areas", "commitments": "Commitments"}
+LEVELS = ("overall", "instrument", "focus-area", "commitment")
+
+
+def framework_or_503() -> Framework:
+    framework = queries.current_framework()
+    if framework is None:
+        abort(503, description="framework-not-loaded")
+    return framework
+
+
+def _chosen_cycle(cycles):  # type: ignore[no-untyped-def]
+    """The published cycle the query string names, else the latest; 404 for an unknown one."""
+    wanted = request.args.get("cycle")
+    if wanted is None:
+        return cycles[0] if cycles else None
+    chosen = next((c for c in cycles if str(c.id) == wanted), None)
+    if chosen is None:
+        abort(404)
+    return chosen
+
+
+def labels(framework: Framework) -> dict[str, dict[str, str]]:
+    """Rating-band, status and figure labels by id, for templates."""
+    method = framework.methodology
+    return {
+        "bands": {b.id: b.label for b in method.rating_bands},
+        "statuses": {s.id: s.label for s in method.status_levels},
+        "indicators": {i.id: i.label for i in method.indicators},
+    }
+
+
+@bp.get("/progress/")
+@public
+@draws_charts
+def progress():  # type: ignore[no-untyped-def]
+    framework = framework_or_503()
+    cycles = published.cycles()
+    cycle = _chosen_cycle(cycles)
+    view = request.args.get("view", "focus-areas")
+    if view not in VIEWS:
+        view = "focus-areas"
+    chart = published.chart(stored.region_key(cycle.id, "verified", view, "public:")) if cycle else None
+    return render_template(
+        "public/progress.html", framework=framework, cycles=cycles, cycle=cycle, view=view, views=VIEWS, chart=chart
+    )
+
+
+@bp.get("/countries/<code>/")
+@public
+@draws_charts
+def country(code: str):  # type: ignore[no-untyped-def]
+    framework = framework_or_503()
+    found = queries.country_by_code(code)
+    if found is None or found.code not in {c.code for c in framework.countries}:
+        abort(404)
+    cycles = published.cycles()
+    cycle = _chosen_cycle(cycles)
+    card, entries, charts = {}, {}, {}
+    if cycle is not None:
+        card = published.scorecard(cycle.id, found.id)
+        entries = {e.commitment.code: e for e in published.entries(cycle.id, found.id)}
+        charts = published.charts(
+            [stored.trend_key(found.id, "public:"), stored.comparison_key(cycle.id, found.id, "public:")]
+        )
+    return render_template(
+        "public/country.html",
+        framework=framework,
+        country=found,
+        profile=framework.country(found.code),
+        cycles=cycles,
+        cycle=cycle,
+        card=card,
+        entries=entries,
+        trend=charts.get(stored.trend_key(found.id, "public:")),
+        comparison=charts.get(stored.comparison_key(cycle.id, found.id, "public:")) if cycle else None,
+        **labels(framework),
+    )
+
+
+@bp.get("/countries/<code>/<int:cycle_id>/<level>/<subject>")
+@public
+def explanation(code: str, cycle_id: int, level: str, subject: str):  # type: ignore[no-untyped-def]
+    framework = framework_or_503()
+    found, cycle = queries.country_by_code(code), published.cycle(cycle_id)
+    if found is None or cycle is None or level not in LEVELS:
+        abort(404)
+    card = published.scorecard(cycle.id, found.id)
+    score = card.get((level, "" if level == "overall" else subject))
+    if score is None:
+        abort(404)
+    members = framework.members(level, score.subject)
+    counted = [card[("commitment", c.id)] for c in members if ("commitment", c.id) in card]
+    return render_template(
+        "public/explanation.html",
+        framework=framework,
+        country=found,
+        cycle=cycle,
+        score=score,
+        subject_name=framework.subject_name(level, score.subject),
+        commitment_scores=counted,
+        entries=published.entries_by_id([s.entry_id for s in counted if s.entry_id]),
+        **labels(framework),
+    )
+
+
+@bp.get("/commitments/<commitment_id>/")
+@public
+def commitment(commitment_id: str):  # type: ignore[no-untyped-def]
+    framework = framework_or_503()
+    try:
+        chosen = framework.commitment(commitment_id)
+    except KeyError:
+        abort(404)
+    cycles = published.cycles()
+    cycle = _chosen_cycle(cycles)
+    rows = {}
+    entries = {}
+    if cycle is not None:
+        rows = {s.country_id: s for s in published.scores(cycle.id, level="commitment") if s.subject == chosen.id}
+        entries = {e.report.country_id: e for e in published.entries(cycle.id) if e.commitment.code == chosen.id}
+    return render_template(
+        "public/commitment.html",
+        framework=framework,
+        commitment=chosen,
+        instrument=framework.instrument_of[chosen.id],
+        cycles=cycles,
+        cycle=cycle,
+        countries=queries.countries(),
+        rows=rows,
+        entries=entries,
+        **labels(framework),
+    )
+
+
+@bp.get("/methodology/")
+@public
+def methodology():  # type: ignore[no-untyped-def]
+    framework = framework_or_503()
+    return render_template("public/methodology.html", framework=framework, method=framework.methodology)
+
+
+@bp.get("/evidence/<int:evidence_id>/file")
+@public
+def evidence_file(evidence_id: int):  # type: ignore[no-untyped-def]
+    """A published entry's evidence file, always as a download; any other is 404."""
+    return uploads.send_evidence(published.evidence(evidence_id))
