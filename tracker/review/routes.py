@@ -10,8 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import queries, services
 from ..audit import Actor
+from ..forms import ActionForm
 from ..models import Report, ReportState
-from ..permissions import STAFF, get_scoped_or_404, login_is_recent, roles_required
+from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
 from . import bp
 from .forms import AcceptForm, CycleForm, ReturnForm
 
@@ -65,7 +66,26 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
         reports=queries.cycle_reports(cycle_id),
         countries={c.code: c for c in queries.countries()},
         today=dt.date.today(),
+        publish_form=ActionForm(),
     )
+
+
+@bp.post("/cycles/<int:cycle_id>/publish")
+@roles_required(*STAFF)
+@recent_login_required
+def publish(cycle_id: int):  # type: ignore[no-untyped-def]
+    """Make the cycle's verified results public: asked for the password again if the login is old."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        cycle = services.publish_cycle(cycle_id, _actor())
+    except services.NotFound:
+        abort(404)
+    except services.DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"“{cycle.name}” is published: its verified scores are now on the public pages.", "success")
+    return redirect(url_for("review.cycle", cycle_id=cycle_id))
 
 
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])

@@ -1,0 +1,275 @@
+"""The public portal: publishing, and nothing unpublished on any anonymous response (the canary test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import log_in
+from tracker import services
+from tracker.audit import Actor
+from tracker.extensions import db
+from tracker.models import AuditEvent, Notification, Report, ReportingCycle, Role, User
+from tracker.services import EntryInput, EvidenceInput
+
+CANARIES = {
+    "draft": "CANARY-DRAFT-7f3a",
+    "submitted": "CANARY-SUBMITTED-91bc",
+    "returned": "CANARY-RETURNED-55de",
+    "comment": "CANARY-COMMENT-0c1d",
+    "unpublished_cycle": "CANARY-CYCLE-4e2f",
+    "unpublished_accepted": "CANARY-UNPUBLISHED-ACCEPTED-8a8a",
+    "superseded": "CANARY-SUPERSEDED-3b3b",
+}
+PUBLISHED_EVIDENCE = "Law on the fight against trafficking, published-proof"
+
+
+def actor(name: str) -> Actor:
+    user = db.session.execute(select(User).where(User.email == f"{name}@example.org")).scalar_one()
+    return Actor(user, "127.0.0.1")
+
+
+def cycle(name: str, year: int) -> ReportingCycle:
+    return services.create_cycle(
+        name,
+        dt.date(year, 1, 1),
+        dt.date(year, 12, 31),
+        dt.date(year + 1, 1, 15),
+        dt.date(year + 1, 3, 31),
+        actor("secretariat"),
+    )
+
+
+def fill(report: Report, text: str, status: str = "in-progress", evidence: str = PUBLISHED_EVIDENCE) -> None:
+    framework = services.framework_of(report.cycle)
+    who = "albania" if report.country.code == "AL" else "serbia"
+    services.save_draft(
+        report.id,
+        report.version,
+        {
+            e.id: EntryInput(
+                reported_status=status,
+                narrative=f"{text} on {e.commitment.code}",
+                responsible=f"{text} ministry",
+                evidence=(EvidenceInput(title=evidence, url="https://example.org/law"),),
+                figures={i: 3 for i in framework.commitment(e.commitment.code).indicators},
+            )
+            for e in report.entries
+        },
+        actor(who),
+    )
+
+
+def start(cycle_id: int, who: str) -> Report:
+    opens = db.session.get(ReportingCycle, cycle_id).opens_on
+    return services.start_report(cycle_id, actor(who), today=opens + dt.timedelta(days=1))
+
+
+@pytest.fixture
+def seeded(app, people):
+    """A published cycle and an unpublished one, with a canary in every place the public must not see."""
+    with app.app_context():
+        first = cycle("2003 review", 2003)
+        albania = start(first.id, "albania")
+        fill(albania, CANARIES["superseded"])
+        services.submit(albania.id, albania.version, actor("albania"))
+        services.accept(albania.id, {}, actor("secretariat"))
+        amendment = services.amend(albania.id, actor("albania"))  # the public sees the amended, accepted text
+        fill(amendment, "Published narrative", "substantially-implemented")
+        services.submit(amendment.id, amendment.version, actor("albania"))
+        services.accept(amendment.id, {}, actor("secretariat"))
+        serbia = start(first.id, "serbia")
+        fill(serbia, CANARIES["returned"], evidence=CANARIES["returned"])
+        services.submit(serbia.id, serbia.version, actor("serbia"))
+        services.return_for_revision(serbia.id, CANARIES["comment"], {}, actor("secretariat"))
+        services.publish_cycle(first.id, actor("secretariat"))
+
+        second = cycle(f"2004 review {CANARIES['unpublished_cycle']}", 2004)
+        albania2 = start(second.id, "albania")
+        fill(albania2, CANARIES["unpublished_accepted"], "fully-implemented", CANARIES["unpublished_accepted"])
+        services.submit(albania2.id, albania2.version, actor("albania"))
+        services.accept(albania2.id, {}, actor("secretariat"))
+        serbia2 = start(second.id, "serbia")
+        fill(serbia2, CANARIES["submitted"], evidence=CANARIES["submitted"])
+        services.submit(serbia2.id, serbia2.version, actor("serbia"))
+        third = cycle("2005 review", 2005)
+        draft = start(third.id, "albania")
+        fill(draft, CANARIES["draft"], evidence=CANARIES["draft"])
+        return {"published": first.id, "unpublished": second.id, "draft_cycle": third.id}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def crawl(client, start: list[str], limit: int = 600) -> dict[str, bytes]:
+    """Every same-site page an anonymous visitor can reach from ``start``, by following links."""
+    seen: dict[str, bytes] = {}
+    queue = list(start)
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = client.get(path)
+        seen[path] = response.data
+        if response.mimetype != "text/html":
+            continue
+        parser = _Links()
+        parser.feed(response.get_data(as_text=True))
+        for link in parser.links:
+            target = urlsplit(urljoin(path, link))
+            if target.netloc or target.scheme or target.path.startswith("/assets/"):
+                continue
+            queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    return seen
+
+
+def test_no_anonymous_response_holds_anything_unpublished(client, app, seeded):
+    starts = ["/", "/progress/", "/progress/?view=commitments", "/countries/", "/methodology/", "/data/"]
+    starts += [f"/countries/{code}/?cycle={seeded['published']}" for code in ("AL", "RS")]
+    starts += ["/data/scores.csv", "/data/scores.json", "/data/entries.csv", "/data/entries.json"]
+    starts += ["/api/v1/", "/api/v1/cycles", "/api/v1/scores", "/api/v1/countries/AL/scorecard"]
+    pages = crawl(client, starts)
+    assert len(pages) > 60  # the crawl really went through countries, commitments and explanations
+    for path, body in pages.items():
+        text = body.decode("utf-8", "replace")
+        for where, canary in CANARIES.items():
+            assert canary not in text, f"{where} leaked on {path}"
+        assert "Self-reported" not in text and "self-reported" not in text.replace("self-reported figures", ""), path
+    # what is published is there
+    albania = pages[f"/countries/AL/?cycle={seeded['published']}"].decode()
+    assert PUBLISHED_EVIDENCE in albania and "Substantially implemented" in albania
+    entries = pages["/data/entries.csv"].decode()
+    assert "Published narrative on PAL-2A" in entries
+    # an unpublished cycle does not exist for the public
+    for path in (
+        f"/progress/?cycle={seeded['unpublished']}",
+        f"/countries/AL/?cycle={seeded['unpublished']}",
+        f"/countries/AL/{seeded['unpublished']}/overall/all",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_the_staff_still_see_what_the_public_does_not(client, seeded):
+    log_in(client, "secretariat@example.org")
+    page = client.get(f"/review/scores/{seeded['unpublished']}/AL/verified/overall/all").get_data(as_text=True)
+    assert CANARIES["unpublished_accepted"] in page
+
+
+def test_publishing_needs_staff_a_recent_login_and_is_audited(app, client, people):
+    with app.app_context():
+        first = cycle("2003 review", 2003)
+        report = start(first.id, "albania")
+        fill(report, "Done")
+        services.submit(report.id, report.version, actor("albania"))
+        services.accept(report.id, {}, actor("secretariat"))
+        cycle_id = first.id
+    log_in(client, "albania@example.org")
+    assert client.post(f"/review/cycles/{cycle_id}/publish").status_code in (403, 404)
+    client.get("/logout")
+    log_in(client, "secretariat@example.org")
+    with client.session_transaction() as session:
+        session["authenticated_at"] = 0  # an old login
+    response = client.post(f"/review/cycles/{cycle_id}/publish")
+    assert response.status_code == 302 and "/reauthenticate" in response.headers["Location"]
+    with app.app_context():
+        assert db.session.get(ReportingCycle, cycle_id).published_at is None
+    with client.session_transaction() as session:
+        session.pop("authenticated_at")
+    log_in(client, "secretariat@example.org")
+    response = client.post(f"/review/cycles/{cycle_id}/publish", follow_redirects=True)
+    assert "is published" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ReportingCycle, cycle_id).published_at is not None
+        event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "cycle_published")).scalar_one()
+        assert event.actor_email == "secretariat@example.org"
+        told = db.session.execute(select(Notification.user_id).where(Notification.kind == "cycle_published"))
+        focal_points = db.session.execute(select(User.id).where(User.role == Role.FOCAL_POINT)).scalars()
+        assert sorted(told.scalars()) == sorted(focal_points)
+    again = client.post(f"/review/cycles/{cycle_id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "already published" in again
+
+
+def test_cycles_are_published_in_order_and_only_with_something_verified(app, people):
+    with app.app_context():
+        first, second = cycle("2003 review", 2003), cycle("2004 review", 2004)
+        with pytest.raises(services.DomainError, match="nothing verified"):
+            services.publish_cycle(first.id, actor("secretariat"))
+        report = start(second.id, "albania")
+        fill(report, "Done")
+        services.submit(report.id, report.version, actor("albania"))
+        services.accept(report.id, {}, actor("secretariat"))
+        with pytest.raises(services.DomainError, match="Publish “2003 review” first"):
+            services.publish_cycle(second.id, actor("secretariat"))
+        with pytest.raises(services.DomainError):
+            services.publish_cycle(first.id, actor("albania"))
+
+
+def test_a_new_cycle_must_end_after_every_published_one(app, seeded):
+    with app.app_context(), pytest.raises(services.DomainError, match="is published and covers a later period"):
+        cycle("2002 review", 2002)
+
+
+def test_public_pages_answer_conditional_requests_and_are_compressed(client, seeded):
+    first = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert b"Progress in 2003 review" in gzip.decompress(first.data)
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers.get("Last-Modified")
+    repeat = client.get("/", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert repeat.status_code == 304 and repeat.data == b""
+    plain = client.get("/methodology/")
+    assert "Content-Encoding" not in plain.headers
+    assert client.get("/methodology/", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    assert client.get("/methodology/", headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_static_assets_have_fingerprinted_names_and_are_immutable(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/assets/[^"]+)"', html)
+    assert any(a.endswith("/css/tracker.css") for a in assets)
+    assert any(a.endswith("/plotly.min.js") for a in assets)
+    for path in assets:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "immutable" in response.headers["Cache-Control"], path
+        assert re.search(r"/assets/\w+/[0-9a-f]{12}/", path), path
+
+
+def test_the_public_explanation_lists_entries_and_evidence_but_no_comment(client, seeded):
+    page = client.get(f"/countries/AL/{seeded['published']}/focus-area/victim-protection").get_data(as_text=True)
+    assert "Weighted mean of" in page and PUBLISHED_EVIDENCE in page
+    assert "Published narrative on PAL-2B" in page
+    rs = client.get(f"/countries/RS/{seeded['published']}/overall/all").get_data(as_text=True)
+    assert "Not reported" in rs and CANARIES["returned"] not in rs
+
+
+def test_a_commitment_page_lists_every_country(client, seeded):
+    page = client.get(f"/commitments/TIR-2/?cycle={seeded['published']}").get_data(as_text=True)
+    assert "Albania" in page and "Substantially implemented" in page and "Slovenia" in page
+    assert client.get("/commitments/NOPE-1/").status_code == 404
+
+
+def test_the_methodology_page_is_generated_from_the_methodology(client, app, framework):
+    page = client.get("/methodology/").get_data(as_text=True)
+    method = framework.methodology
+    for level in method.status_levels:
+        assert level.label in page
+    for band in method.rating_bands:
+        assert band.label in page
+    negative = method.negative_indicators[0]
+    assert negative.label in page and f"Penalty: {negative.penalty} points" in page
