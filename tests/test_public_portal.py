@@ -273,3 +273,16 @@ def test_the_methodology_page_is_generated_from_the_methodology(client, app, fra
         assert band.label in page
     negative = method.negative_indicators[0]
     assert negative.label in page and f"Penalty: {negative.penalty} points" in page
+
+
+def test_every_page_carries_the_banner_while_demonstration_data_is_present(app, client, people):
+    from tracker.demo import DEMO_MARKER
+
+    banner = "Demonstration data — not real reports"
+    assert banner not in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        services.create_user(DEMO_MARKER, "Demo reviewer", Role.SECRETARIAT, None, "x" * 16, actor("admin"))
+    for path in ("/", "/methodology/", "/login", "/countries/AL/", "/no-such-page"):
+        assert banner in client.get(path).get_data(as_text=True), path
+    log_in(client, "secretariat@example.org")
+    assert banner in client.get("/review/").get_data(as_text=True)

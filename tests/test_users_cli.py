@@ -75,13 +75,14 @@ def test_disable_and_list(cli, app, people):
     assert cli.invoke(args=["users", "disable", "nobody@example.org"]).exit_code == 1
 
 
-def test_demo_seed_creates_the_accounts_once(cli, app):
-    from tracker.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+def test_demo_seed_creates_the_data_once_and_lists_the_accounts(cli, app):
+    from tracker.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     first = cli.invoke(args=["demo", "seed"])
-    assert first.exit_code == 0 and "(created)" in first.output
+    assert first.exit_code == 0 and "Demonstration data created" in first.output, first.output
+    assert all(email in first.output for email, *_ in DEMO_ACCOUNTS)
     second = cli.invoke(args=["demo", "seed"])
-    assert second.exit_code == 0 and "(already there)" in second.output
+    assert second.exit_code == 0 and "already there" in second.output
     for email, *_ in DEMO_ACCOUNTS:
         assert log_in(app.test_client(), email, DEMO_PASSWORD).status_code == 302
 

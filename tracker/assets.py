@@ -73,13 +73,16 @@ def plotly_url() -> str:
 @public
 def asset(source: str, fingerprint: str, filename: str) -> Response:
     found = _asset(source, filename)
-    if found is None or found.fingerprint != fingerprint:
-        abort(404)  # a stale fingerprint: the page that asked is older than this file
+    if found is None:
+        abort(404)
     gzip_ok = found.compressed is not None and "gzip" in request.headers.get("Accept-Encoding", "")
     response = Response(found.compressed if gzip_ok else found.data, mimetype=found.mimetype)
     if gzip_ok:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    # Another fingerprint comes from a page older than this file, or from a path relative to a
+    # fingerprinted stylesheet: serve the current file, but only the exact name is kept for a year.
+    exact = found.fingerprint == fingerprint
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable" if exact else "public, no-cache"
     response.set_etag(found.fingerprint + (":gzip" if gzip_ok else ""))
     return response.make_conditional(request)

@@ -154,36 +154,22 @@ def verify_audit_command() -> None:
 # ----------------------------------------------------------------------------- demonstration data
 demo_cli = AppGroup("demo", help="Demonstration data for development (refused in production).")
 
-DEMO_ACCOUNTS = (
-    ("admin@demo.example", "Demo Administrator", Role.ADMIN, None),
-    ("secretariat@demo.example", "Demo Secretariat", Role.SECRETARIAT, None),
-    ("albania@demo.example", "Demo Focal Point, Albania", Role.FOCAL_POINT, "AL"),
-    ("serbia@demo.example", "Demo Focal Point, Serbia", Role.FOCAL_POINT, "RS"),
-)
-DEMO_PASSWORD = "demonstration only"
-
 
 @demo_cli.command("seed")
-def demo_seed_command() -> None:
-    """Create the demonstration accounts (once); later issues add reports and cycles."""
-    from sqlalchemy import select
+@click.option("--seed", default=2002, show_default=True, help="The random seed: the same seed, the same data.")
+def demo_seed_command(seed: int) -> None:
+    """Create the demonstration accounts, three cycles and their reports (once; refused in production)."""
+    from .demo import DEMO_ACCOUNTS, DemoError, seed_demo
 
-    from . import services
-
-    if current_app.config.get("TRACKER_ENV") == "production":
-        raise click.ClickException("demonstration data is never created in production")
-    created = []
-    for email, name, role, country in DEMO_ACCOUNTS:
-        if db.session.execute(select(User.id).where(User.email == email)).first():
-            continue
-        try:
-            services.create_user(email, name, role, country, DEMO_PASSWORD, CLI_ACTOR)
-        except services.DomainError as error:
-            raise click.ClickException(f"{email}: {error}") from None
-        created.append(email)
-    click.echo(f"demonstration accounts ({'created' if created else 'already there'}), password '{DEMO_PASSWORD}':")
+    try:
+        summary = seed_demo(seed, progress=lambda message: click.echo(f"  … {message}", err=True))
+    except DemoError as error:
+        raise click.ClickException(str(error)) from None
+    for line in summary.lines():
+        click.echo(line)
+    click.echo("Log in as:")
     for email, _, role, country in DEMO_ACCOUNTS:
-        click.echo(f"  {email:28} {role.label}{' for ' + country if country else ''}")
+        click.echo(f"  {email:34} {role.label}{' for ' + country if country else ''}")
 
 
 # ----------------------------------------------------------------------------- notifications

@@ -6,9 +6,9 @@ what real use produces. Every choice comes from ``random.Random(seed)``: two run
 give the same statuses, narratives, figures, evidence and review decisions; only the timestamps,
 which the services take from the clock, differ.
 
-The institutions named are real ones of the time; the documents, numbers and figures are invented,
-and every web address is under the reserved ``.example`` top-level domain (RFC 2606), so no link
-points anywhere real.
+The institutions are modelled on those of the time (ministries, national co-ordinators, IOM, OSCE,
+UNICEF and NGO shelters); the documents, numbers and figures are invented, and every web address is
+under the reserved ``.example`` top-level domain (RFC 2606), so no link points anywhere real.
 """
 
 from __future__ import annotations
@@ -210,7 +210,6 @@ def _summary(session: Session | scoped_session[Session], *, created: bool, messa
         select(ReportingCycle.name, Report.country_id)
         .join(Report, Report.cycle_id == ReportingCycle.id)
         .join(Entry, Entry.report_id == Report.id)
-        .join(Commitment, Commitment.id == Entry.commitment_id)
         .join(IndicatorValue, IndicatorValue.entry_id == Entry.id)
         .where(
             ReportingCycle.name.in_(names),
@@ -220,7 +219,7 @@ def _summary(session: Session | scoped_session[Session], *, created: bool, messa
         )
         .distinct()
     ).all()
-    codes = dict(session.execute(select(Country.id, Country.code)).tuples().all())
+    codes = dict(session.execute(select(Country.id, Country.code)).all())
     session.rollback()  # end the read
     return DemoSummary(
         created=created,
@@ -1053,7 +1052,6 @@ class _Seeder:
         self.say = say
         method = framework.methodology
         self.levels = [level.id for level in method.status_levels]
-        self.labels = {level.id: level.label for level in method.status_levels}
         self.evidence_above = self.levels.index(method.evidence.required_above)
         self.top = len(self.levels) - 1
         self.users: dict[str, User] = {}
@@ -1204,7 +1202,7 @@ class _Seeder:
         words = self.words(country, cycle, spec.topic)
         figures = self.plan.figures[(country, cycle.year)]
         asked = {i: figures[i] for i in commitment.indicators if i in figures}
-        sentences = self.narrative(spec, code, level, words, asked)
+        sentences = self.narrative(spec, level, words, asked)
         evidence: tuple[EvidenceInput, ...] = ()
         if level > self.evidence_above or (level == self.evidence_above and rng.random() < 0.3):
             count = 2 if (len(spec.evidence) > 1 and rng.random() < 0.35) else 1
@@ -1231,9 +1229,8 @@ class _Seeder:
             figures=asked if (level >= 1 or "immediate-deportations" in asked) else {},
         )
 
-    def narrative(
-        self, spec: _Spec, code: str, level: int, words: dict[str, Any], figures: dict[str, int]
-    ) -> list[str]:
+    def narrative(self, spec: _Spec, level: int, words: dict[str, Any], figures: dict[str, int]) -> list[str]:
+        """Two or three sentences: what was done (or is planned), where it stands, what comes next."""
         rng = self.rng
         if level == 0:
             return [self.fill(rng.choice(NOT_STARTED), words), self.fill(rng.choice(NOT_STARTED_NEXT), words)]
@@ -1325,9 +1322,7 @@ class _Seeder:
                     .join(Entry, Entry.commitment_id == Commitment.id)
                     .where(Entry.report_id == report.id)
                     .order_by(Entry.position)
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         return self.ids[report.id]
 

@@ -53,8 +53,21 @@ def unread_count() -> dict[str, int]:
     return {"unread_notifications": 0}
 
 
+def demo_data_present() -> bool:
+    """Whether the page must carry the demonstration banner: one small query, once per request."""
+    from flask import g
+
+    from .demo import demo_present
+    from .extensions import db
+
+    if "demo_data_present" not in g:
+        g.demo_data_present = demo_present(db.session)
+    return bool(g.demo_data_present)
+
+
 def register_filters(app: Flask) -> None:
     app.context_processor(unread_count)
+    app.add_template_global(demo_data_present)
     app.add_template_filter(long_date)
     app.add_template_filter(datetime_utc)
     app.add_template_filter(flat_errors)

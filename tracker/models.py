@@ -510,6 +510,7 @@ class StoredScore(Base):
     status: Mapped[str | None] = mapped_column(String(64))
     carried_from: Mapped[str | None] = mapped_column(String(200))
     entry_id: Mapped[int | None] = mapped_column(Integer)  # not a foreign key: the score outlives a draft's entry
+    penalised: Mapped[bool] = mapped_column(Boolean, default=False)  # a negative indicator applied
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('status', sa.String(length=64), nullable=True),
     sa.Column('carried_from', sa.String(length=200), nullable=True),
     sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('penalised', sa.Boolean(), nullable=False),
     sa.Column('explanation', sa.JSON(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('score IS NULL OR (score >= 0 AND score <= 100)', name=op.f('ck_score_score_in_range')),

@@ -244,7 +244,8 @@ def to_json(figure: dict[str, Any]) -> str:
 
 
 def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """One decimal at most, none when it is zero: 25, 12.5, 32 (for 31.96)."""
+    return "" if value is None else f"{value:.1f}".removesuffix(".0")
 
 
 def _maybe(value: float | None) -> str:

@@ -47,6 +47,7 @@ ROW_FIELDS = (
     "status",
     "carried_from",
     "entry_id",
+    "penalised",
     "explanation",
 )
 Progress = Callable[[int, int], None]
@@ -259,6 +260,7 @@ def row_values(score: Score) -> dict[str, Any]:
         "status": score.status,
         "carried_from": score.carried_from,
         "entry_id": score.entry_id,
+        "penalised": bool(score.penalties),
         "explanation": {
             "rules": [{"code": r.code, "text": r.text} for r in score.rules],
             "counted": list(score.counted),
@@ -431,7 +433,7 @@ _CHART_COLUMNS = (
     "reported",
     "applicable",
     "carried_from",
-    "explanation",
+    "penalised",
 )
 
 
@@ -459,7 +461,7 @@ def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.
         score.reported,
         score.applicable,
         carried=score.carried_from is not None,
-        penalised=bool(score.explanation.get("penalties")),
+        penalised=score.penalised,
     )
 
 

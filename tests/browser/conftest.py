@@ -1,0 +1,166 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against the app served by gunicorn on the
+demonstration data, on SQLite and PostgreSQL.
+
+Chromium is never downloaded (that does not work here): ``/usr/bin/chromium`` is used, installed
+with apt-get when it is missing and we are root; otherwise the tests fail and say what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BACKENDS, ROOT, postgresql_schema
+from tests.test_concurrency import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed with apt-get if we may; a clear failure otherwise, never a skip."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Browser tests need Debian's Chromium at /usr/bin/chromium: run `sudo apt-get install -y chromium` "
+            "(a Playwright browser download does not work on this machine).",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@dataclass
+class Server:
+    base: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict)
+
+    def flask(self, *args: str) -> str:
+        """Run a ``flask --app wsgi`` command against the served database; its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
+def _environment(database_url: str, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(
+        TRACKER_DATABASE_URL=database_url,
+        TRACKER_ENV="production",
+        TRACKER_SECRET_KEY="browser-tests-" + os.urandom(8).hex(),
+        TRACKER_UPLOAD_DIR=str(tmp / "uploads"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demonstration data served by gunicorn in its production configuration."""
+    tmp = tmp_path_factory.mktemp(f"served-{request.param}")
+    schema = None
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp / 'tracker.db'}"
+    else:
+        schema = postgresql_schema()
+        database_url = schema.__enter__()
+    env = _environment(database_url, tmp)
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}", database_url, None, env)  # type: ignore[arg-type]
+    # the demonstration data is seeded in the development configuration (it is refused in production)
+    server.env = {**env, "TRACKER_ENV": "development"}
+    for command in (("db", "upgrade"), ("framework", "load"), ("demo", "seed")):
+        server.flask(*command)
+    server.env = env
+    server.process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "gunicorn.log", "wb"),  # noqa: SIM115  (kept open for the server's life)
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or server.process.poll() is not None:
+                raise RuntimeError((tmp / "gunicorn.log").read_text()) from None
+            time.sleep(0.2)
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+    if schema is not None:
+        schema.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    executable = ensure_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Console:
+    """Console errors, page errors and CSP violations seen by one page."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.problems: list[str] = []
+        page.on("console", lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def assert_clean(self, where: str) -> None:
+        assert self.problems == [], f"{where}: {self.problems}"
+
+
+@pytest.fixture
+def page(chromium):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.console = Console(page)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
