@@ -1,0 +1,46 @@
+"""The secretariat's heatmap in a real browser: drawn under the CSP, and a click on a cell opens the
+explanation with its evidence."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import screenshot
+from tracker.demo import DEMO_PASSWORD, DEMO_SECRETARIAT
+
+
+def log_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def test_a_heatmap_cell_opens_its_explanation_and_evidence(served, page):
+    log_in(page, served.base, DEMO_SECRETARIAT)
+    page.goto(served.base + "/review/scores/?view=commitments")
+    chart = page.locator("#region-chart")
+    chart.locator(".main-svg").first.wait_for()
+    page.wait_for_function("document.querySelector('#region-chart').dataset.drawn === 'true'")
+    screenshot(page, "staff-heatmap-commitments")
+    # the first row is Albania, a demo country; a status above "planned" always has evidence
+    cells = page.locator("details.chart-table tbody tr").first.locator("td").evaluate_all(
+        "cells => cells.map(cell => cell.textContent.trim())"
+    )
+    column = next(n for n, text in enumerate(cells) if text[:1].isdigit() and float(text.split()[0]) >= 50)
+    plot = chart.locator(".nsewdrag").first.bounding_box()
+    cell_width = plot["width"] / len(cells)
+    with page.expect_navigation():
+        page.mouse.click(plot["x"] + cell_width * (column + 0.5), plot["y"] + 10)
+    assert re.search(r"/review/scores/\d+/AL/verified/commitment/[A-Z]+-\d", page.url), page.url
+    assert page.locator("h1").inner_text().startswith("Albania")
+    assert page.locator(".entry-card a[href^='https://']").count() >= 1  # evidence links
+    screenshot(page, "staff-explanation")
+    page.console.assert_clean("staff heatmap and explanation")
+
+
+def test_focal_points_cannot_open_the_secretariats_scores(served, page):
+    log_in(page, served.base, "albania@demo.example")
+    response = page.goto(served.base + "/review/scores/")
+    assert response.status in (403, 404)
