@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint migrate-check clean
+.PHONY: run serve test bench lint migrate-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ run: $(VENV)/.runtime
 	@echo "  Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with gunicorn.conf.py on the database TRACKER_DATABASE_URL names.
+# Needs TRACKER_SECRET_KEY; migrate and load the framework first (see README, "Running in production").
+serve: $(VENV)/.runtime
+	@test -n "$$TRACKER_DATABASE_URL" || (echo "Set TRACKER_DATABASE_URL (e.g. postgresql://tracker@localhost/tracker)"; exit 1)
+	@test -n "$$TRACKER_SECRET_KEY" || (echo "Set TRACKER_SECRET_KEY to a long random value"; exit 1)
+	TRACKER_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

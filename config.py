@@ -42,6 +42,8 @@ class Config:
         self.SMTP_PORT = int(env.get("TRACKER_SMTP_PORT") or 25)
         self.MAIL_FROM = env.get("TRACKER_MAIL_FROM") or "commitment-tracker@localhost"
         self.BASE_URL = env.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+        # reverse proxies in front of the app that set X-Forwarded-*: exactly how many (0 = none)
+        self.PROXY_HOPS = int(env.get("TRACKER_PROXY_HOPS") or 0)
         self.UPLOAD_DIR = str(Path(env.get("TRACKER_UPLOAD_DIR") or INSTANCE_DIR / "uploads"))
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SESSION_COOKIE_HTTPONLY = True

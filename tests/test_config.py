@@ -47,3 +47,27 @@ def test_environment_is_read_when_the_class_is_built_not_at_import(monkeypatch):
     monkeypatch.setenv("TRACKER_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
     monkeypatch.setenv("TRACKER_ENV", "development")
     assert config_from_environment().SQLALCHEMY_DATABASE_URI == "sqlite:////tmp/elsewhere.db"
+
+
+def test_proxy_hops_trust_exactly_that_many_forwarded_headers(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'p.db'}", PROXY_HOPS=1)
+    seen = {}
+
+    @app.get("/whoami")
+    def whoami():  # type: ignore[no-untyped-def]
+        from flask import request
+
+        seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+        return "ok"
+
+    from tracker.permissions import public
+
+    public(whoami)
+    app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"}
+    )
+    assert seen == {"addr": "198.51.100.7", "scheme": "https"}  # one hop: only the last address is trusted
+    plain = make_app(f"sqlite:///{tmp_path / 'q.db'}")
+    assert plain.wsgi_app.__class__.__name__ != "ProxyFix"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, Config, config_from_environment
 
@@ -24,6 +25,9 @@ def create_app(config: Config | None = None) -> Flask:
         instance_relative_config=False,
     )
     app.config.from_object(config or config_from_environment())
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:  # trust X-Forwarded-For/Proto/Host from exactly this many proxies, no more
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
