@@ -43,6 +43,10 @@ serve: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Figures at the demonstration and the stress scale (60 countries × 12 cycles); prints a table.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
