@@ -286,3 +286,42 @@ def test_every_page_carries_the_banner_while_demonstration_data_is_present(app, 
         assert banner in client.get(path).get_data(as_text=True), path
     log_in(client, "secretariat@example.org")
     assert banner in client.get("/review/").get_data(as_text=True)
+
+
+PUBLIC_PAGES = (
+    "/",
+    "/progress/?view=commitments",
+    "/countries/AL/",
+    "/countries/AL/{c}/overall/all",
+    "/countries/AL/{c}/focus-area/victim-protection",
+    "/commitments/TIR-2/",
+    "/data/scores.json",
+    "/data/entries.json",
+)
+
+
+def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, people, client):
+    from tests.test_scores import _statements
+
+    def published_cycle(year: int, who: list[str]) -> int:
+        made = cycle(f"{year} review", year)
+        for name in who:
+            report = start(made.id, name)
+            fill(report, f"Done in {year}")
+            services.submit(report.id, report.version, actor(name))
+            services.accept(report.id, {}, actor("secretariat"))
+        services.publish_cycle(made.id, actor("secretariat"))
+        return made.id
+
+    def counts(cycle_id: int) -> list[int]:
+        with app.app_context():
+            return [_statements(client, page.format(c=cycle_id)) for page in PUBLIC_PAGES]
+
+    with app.app_context():
+        first = published_cycle(2003, ["albania"])
+    small = counts(first)
+    with app.app_context():
+        last = [published_cycle(year, ["albania", "serbia"]) for year in (2004, 2005, 2006)][-1]
+    large = counts(last)
+    assert small == large, dict(zip(PUBLIC_PAGES, zip(small, large, strict=True), strict=True))
+    assert max(large) <= 10, dict(zip(PUBLIC_PAGES, large, strict=True))
