@@ -92,11 +92,13 @@ def _register_error_pages(app: Flask) -> None:
 
 def _error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
     def handler(error):  # type: ignore[no-untyped-def]
+        # keep what the error says about itself, such as a 405's Allow (RFC 9110), not its body
+        headers = [(k, v) for k, v in getattr(error, "get_headers", list)() if k.lower() != "content-type"]
         if request.path.startswith("/api/"):  # API clients get JSON, never an HTML page
             detail = getattr(error, "description", None)
             if not isinstance(detail, str) or detail.startswith(("The requested URL", "The server")):
                 detail = message
-            return jsonify(error={"status": status, "title": title, "detail": detail}), status
-        return render_template("error.html", status=status, title=title, message=message), status
+            return jsonify(error={"status": status, "title": title, "detail": detail}), status, headers
+        return render_template("error.html", status=status, title=title, message=message), status, headers
 
     return handler

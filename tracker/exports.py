@@ -22,7 +22,12 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
-    """A CSV attachment written as it is read: a large export never sits in memory whole."""
+    """A CSV attachment, written out in chunks as it is sent.
+
+    The rows are read before the response starts: a server-side cursor must not outlive the
+    request's transaction (PostgreSQL closes it), and even at the stress scale they are a few MB.
+    """
+    rows = [tuple(row) for row in rows]
 
     def generate() -> Iterator[str]:
         buffer = io.StringIO()

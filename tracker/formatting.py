@@ -56,12 +56,17 @@ def unread_count() -> dict[str, int]:
 def demo_data_present() -> bool:
     """Whether the page must carry the demonstration banner: one small query, once per request."""
     from flask import g
+    from sqlalchemy.exc import SQLAlchemyError
 
     from .demo import demo_present
     from .extensions import db
 
     if "demo_data_present" not in g:
-        g.demo_data_present = demo_present(db.session)
+        try:
+            g.demo_data_present = demo_present(db.session)
+        except SQLAlchemyError:  # an error page must render even when the database does not answer
+            db.session.rollback()
+            g.demo_data_present = False
     return bool(g.demo_data_present)
 
 

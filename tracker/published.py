@@ -46,11 +46,25 @@ def cycle(cycle_id: int) -> ReportingCycle | None:
 
 
 def last_changed() -> dt.datetime | None:
-    """When anything the public sees last changed: a publication or a public chart rebuilt."""
-    published = db.session.execute(select(func.max(ReportingCycle.published_at))).scalar()
-    built = db.session.execute(select(func.max(ChartFigure.built_at)).where(ChartFigure.key.like("public:%"))).scalar()
-    moments = [m for m in (published, built) if m is not None]
+    """When anything the public sees last changed: a publication, a report accepted in a published
+    cycle (an amendment may change only text), or a public chart rebuilt. One query."""
+    accepted = (
+        select(func.max(Report.accepted_at))
+        .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
+        .where(_published_cycle(), Report.state == ReportState.ACCEPTED)
+        .scalar_subquery()
+    )
+    built = select(func.max(ChartFigure.built_at)).where(ChartFigure.key.like("public:%")).scalar_subquery()
+    row = db.session.execute(select(func.max(ReportingCycle.published_at), accepted, built)).one()
+    moments = [_utc(m) for m in row if m is not None]
     return max(moments) if moments else None
+
+
+def _utc(moment: dt.datetime | str) -> dt.datetime:
+    """Timestamps from scalar subqueries come back untyped on SQLite; every stored time is UTC."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def scores(cycle_id: int | None = None, country_id: int | None = None, level: str | None = None) -> list[StoredScore]:

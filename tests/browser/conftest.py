@@ -87,10 +87,20 @@ def _environment(database_url: str, tmp: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The demonstration data served by gunicorn in its production configuration."""
-    tmp = tmp_path_factory.mktemp(f"served-{request.param}")
+    """The demonstration data served by gunicorn in its production configuration (shared: read it only)."""
+    yield from serve_demo(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def fresh_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of one's own, for a module whose tests change the data."""
+    yield from serve_demo(request.param, tmp_path_factory)
+
+
+def serve_demo(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp(f"served-{backend}")
     schema = None
-    if request.param == "sqlite":
+    if backend == "sqlite":
         database_url = f"sqlite:///{tmp / 'tracker.db'}"
     else:
         schema = postgresql_schema()
@@ -139,24 +149,31 @@ def chromium() -> Iterator[object]:
 
 
 class Console:
-    """Console errors, page errors and CSP violations seen by one page."""
+    """Console errors (CSP violations among them), page errors and dialogs seen by one page."""
 
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
         self.problems: list[str] = []
         page.on("console", lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
 
     def assert_clean(self, where: str) -> None:
         assert self.problems == [], f"{where}: {self.problems}"
 
 
-@pytest.fixture
-def page(chromium):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """A page in a browser context of its own (its own cookies), watched by a Console."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.console = Console(page)
+    return page
+
+
+@pytest.fixture
+def page(chromium):  # type: ignore[no-untyped-def]
+    page = new_page(chromium)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

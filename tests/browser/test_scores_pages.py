@@ -25,10 +25,13 @@ def test_a_heatmap_cell_opens_its_explanation_and_evidence(served, page):
     page.wait_for_function("document.querySelector('#region-chart').dataset.drawn === 'true'")
     screenshot(page, "staff-heatmap-commitments")
     # the first row is Albania, a demo country; a status above "planned" always has evidence
-    cells = page.locator("details.chart-table tbody tr").first.locator("td").evaluate_all(
-        "cells => cells.map(cell => cell.textContent.trim())"
+    cells = (
+        page.locator("details.chart-table tbody tr")
+        .first.locator("td")
+        .evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
     )
     column = next(n for n, text in enumerate(cells) if text[:1].isdigit() and float(text.split()[0]) >= 50)
+    chart.scroll_into_view_if_needed()
     plot = chart.locator(".nsewdrag").first.bounding_box()
     cell_width = plot["width"] / len(cells)
     with page.expect_navigation():

@@ -1,1 +1,378 @@
-"""API routes (being written)."""
+"""The open-data API: GET only, JSON only, published data only.
+
+Thin: every view validates its parameters, reads through ``tracker.published`` (cycles, scores,
+entries: the one place that knows what the public may see) and ``tracker.queries`` (countries, the
+framework), and turns the rows into the dicts ``openapi.py`` describes. Each view runs a fixed
+number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, abort, jsonify, request, url_for
+from sqlalchemy import select
+
+from .. import published, queries
+from ..extensions import db
+from ..framework import Framework
+from ..framework.schema import Country as FrameworkCountry
+from ..models import Country, Entry, Evidence, FrameworkVersion, ReportingCycle, StoredScore
+from ..permissions import public
+from . import bp
+from .openapi import (
+    API_VERSION,
+    COUNTRY_CODE_PATTERN,
+    DEFAULT_LIMIT,
+    LEVELS,
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    document,
+)
+
+_DIGITS = re.compile(r"[0-9]{1,12}")  # str.isdigit() and int() accept "²", "٣" and " 1_0 "
+
+
+# ----------------------------------------------------------------------------- parameters
+def _arguments(*allowed: str) -> dict[str, str]:
+    """The query parameters, each given at most once; any other parameter is refused (a typo would
+    otherwise silently widen the answer)."""
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed) if allowed else "no query parameters"
+        abort(400, description=f"Unknown query parameter {', '.join(unknown)}: this address takes {takes}.")
+    for name in request.args:
+        if len(request.args.getlist(name)) > 1:
+            abort(400, description=f"The query parameter {name} is given more than once.")
+    return dict(request.args)
+
+
+def _integer(name: str, value: str, minimum: int, maximum: int) -> int:
+    number = int(value) if _DIGITS.fullmatch(value) else None
+    if number is None or not minimum <= number <= maximum:
+        abort(400, description=f"{name} must be a whole number from {minimum} to {maximum}; got {value!r}.")
+    return number
+
+
+def _published_cycle(cycle_id: int) -> ReportingCycle:
+    cycle = published.cycle(cycle_id)
+    if cycle is None:  # an unpublished cycle does not exist for the public: the same answer as none at all
+        abort(404, description=f"There is no published cycle with id {cycle_id}.")
+    return cycle
+
+
+def _country_code(code: str, *, parameter: str | None = None) -> str:
+    """A well-formed code; else 400 for a query parameter, 404 for an address (no such country)."""
+    if not re.fullmatch(COUNTRY_CODE_PATTERN, code):
+        message = f"{code!r} is not a country code: two capital letters, such as AL or XK."
+        abort(400 if parameter else 404, description=f"{parameter}: {message}" if parameter else message)
+    return code
+
+
+def _country(code: str) -> Country:
+    country = queries.country_by_code(code)
+    if country is None:
+        abort(404, description=f"There is no country with code {code}.")
+    return country
+
+
+def _framework() -> Framework:
+    framework = queries.current_framework()
+    if framework is None:
+        abort(503, description="The commitment framework has not been loaded yet.")
+    return framework
+
+
+def _version_hash(cycle: ReportingCycle) -> str:
+    """The hash of the framework version a cycle pinned (without loading the version's whole document)."""
+    return db.session.execute(
+        select(FrameworkVersion.content_hash).where(FrameworkVersion.id == cycle.framework_version_id)
+    ).scalar_one()
+
+
+# ----------------------------------------------------------------------------- shapes
+def _cycle(cycle: ReportingCycle) -> dict[str, Any]:
+    assert cycle.published_at is not None  # published.* returns published cycles only
+    return {
+        "id": cycle.id,
+        "name": cycle.name,
+        "period_start": cycle.period_start.isoformat(),
+        "period_end": cycle.period_end.isoformat(),
+        "published_at": cycle.published_at.isoformat(),
+    }
+
+
+def _country_dict(
+    country: Country, described: FrameworkCountry | None, cycles: list[ReportingCycle], overall: dict[int, StoredScore]
+) -> dict[str, Any]:
+    """A country as the framework describes it (``described``), with its overall score in every published cycle."""
+    return {
+        "code": country.code,
+        "name": country.name,
+        "former_names": [
+            {"name": n.name, "from": n.from_, "until": n.until} for n in (described.names if described else ())
+        ],
+        "signatures": [
+            {"instrument": s.instrument, "date": s.date, "basis": s.basis, "source": s.source}
+            for s in (described.signatures if described else ())
+        ],
+        "national_action_plan": (
+            {"status": described.national_action_plan.status, "source": described.national_action_plan.source}
+            if described
+            else None
+        ),
+        "cycles": [
+            {
+                "id": cycle.id,
+                "name": cycle.name,
+                "state": score.state,
+                "score": score.score,
+                "rating": score.rating,
+                "links": {"scorecard": url_for("api.scorecard", code=country.code, cycle=cycle.id)},
+            }
+            for cycle in cycles
+            if (score := overall.get(cycle.id)) is not None
+        ],
+        "links": {
+            "self": url_for("api.country", code=country.code),
+            "scorecard": url_for("api.scorecard", code=country.code),
+            "scores": url_for("api.scores", country=country.code),
+        },
+    }
+
+
+def _explanation(score: StoredScore) -> dict[str, Any]:
+    """The public part of an explanation: the rules, what was counted and the penalties."""
+    explanation = score.explanation or {}
+    return {
+        "rules": [{"code": rule["code"], "text": rule["text"]} for rule in explanation.get("rules", [])],
+        "counted": list(explanation.get("counted", [])),
+        "penalties": list(explanation.get("penalties", [])),
+    }
+
+
+def _score_detail(score: StoredScore) -> dict[str, Any]:
+    return {
+        "state": score.state,
+        "score": score.score,
+        "rating": score.rating,
+        "weight": score.weight,
+        "reported": score.reported,
+        "applicable": score.applicable,
+        "explanation": _explanation(score),
+    }
+
+
+def _evidence(item: Evidence) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "url": item.url,
+        "page": item.page,
+        "quote": item.quote,
+        # the file itself is served (or not) by the public pages; here only its name and address
+        "file": {"file_name": item.file_name or "evidence", "url": f"/evidence/{item.id}/file"}
+        if item.stored_name
+        else None,
+    }
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {
+        "cycle_id": entry.report.cycle_id,
+        "reported_status": entry.reported_status,
+        "assessed_status": entry.assessed_status,
+        "narrative": entry.narrative,
+        "responsible": entry.responsible,
+        "start_date": entry.start_date.isoformat() if entry.start_date else None,
+        "end_date": entry.end_date.isoformat() if entry.end_date else None,
+        "budget": {"amount": entry.budget_amount, "currency": entry.budget_currency}
+        if entry.budget_amount is not None
+        else None,
+        "evidence": [_evidence(item) for item in entry.evidence],
+        "figures": [{"indicator": f.indicator, "value": f.value} for f in entry.figures],
+    }
+
+
+# ----------------------------------------------------------------------------- routes
+@bp.get("/")
+@public
+def index() -> Response:
+    _arguments()
+    return jsonify(
+        name="Commitment Tracker open data",
+        version=API_VERSION,
+        description="Published data only: the framework, published cycles, verified scores and accepted reports.",
+        links={
+            "self": url_for("api.index"),
+            "openapi": url_for("api.openapi"),
+            "framework": url_for("api.framework"),
+            "countries": url_for("api.countries"),
+            "cycles": url_for("api.cycles"),
+            "scores": url_for("api.scores"),
+            "scorecard": url_for("api.countries") + "/{code}/scorecard{?cycle}",
+        },
+    )
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> Response:
+    _arguments()
+    return jsonify(document())
+
+
+_framework_documents: dict[str, dict[str, Any]] = {}  # by content hash: a version never changes
+
+
+@bp.get("/framework")
+@public
+def framework() -> Response:
+    _arguments()
+    current = _framework()
+    if current.content_hash not in _framework_documents:
+        content = current.to_document()
+        _framework_documents[current.content_hash] = {
+            "version": current.content_hash,
+            "instruments": content["instruments"],
+            "focus_areas": content["focus_areas"],
+            "methodology": content["methodology"],
+        }
+    return jsonify(_framework_documents[current.content_hash])
+
+
+@bp.get("/countries")
+@public
+def countries() -> Response:
+    _arguments()
+    described = {c.code: c for c in _framework().countries}
+    cycles = published.cycles()
+    overall: dict[int, dict[int, StoredScore]] = {}
+    for score in published.scores(level="overall"):
+        overall.setdefault(score.country_id, {})[score.cycle_id] = score
+    return jsonify(
+        countries=[
+            _country_dict(country, described.get(country.code), cycles, overall.get(country.id, {}))
+            for country in queries.countries()
+        ]
+    )
+
+
+@bp.get("/countries/<code>")
+@public
+def country(code: str) -> Response:
+    _arguments()
+    chosen = _country(_country_code(code))
+    described = {c.code: c for c in _framework().countries}.get(chosen.code)
+    overall = {s.cycle_id: s for s in published.scores(country_id=chosen.id, level="overall")}
+    return jsonify(_country_dict(chosen, described, published.cycles(), overall))
+
+
+@bp.get("/cycles")
+@public
+def cycles() -> Response:
+    _arguments()
+    return jsonify(cycles=[_cycle(cycle) for cycle in published.cycles()])
+
+
+@bp.get("/scores")
+@public
+def scores() -> Response:
+    args = _arguments("cycle", "country", "level", "limit", "offset")
+    # every parameter is checked (400) before anything is looked up (404)
+    cycle_id = _integer("cycle", args["cycle"], 1, MAX_ID) if "cycle" in args else None
+    code = _country_code(args["country"], parameter="country") if "country" in args else None
+    level = args.get("level")
+    if level is not None and level not in LEVELS:
+        abort(400, description=f"level must be one of {', '.join(LEVELS)}; got {level!r}.")
+    limit = _integer("limit", args["limit"], 1, MAX_LIMIT) if "limit" in args else DEFAULT_LIMIT
+    offset = _integer("offset", args["offset"], 0, MAX_OFFSET) if "offset" in args else 0
+    cycle = _published_cycle(cycle_id) if cycle_id is not None else None
+    country = _country(code) if code is not None else None
+
+    rows = published.scores(cycle.id if cycle else None, country.id if country else None, level)
+    codes = {c.id: c.code for c in queries.countries()}
+    page = rows[offset : offset + limit]
+    following = None
+    if offset + limit < len(rows):
+        filters = {name: args[name] for name in ("cycle", "country", "level") if name in args}
+        following = url_for("api.scores", **filters, limit=limit, offset=offset + limit)
+    return jsonify(
+        scores=[
+            {
+                "cycle_id": s.cycle_id,
+                "country_code": codes[s.country_id],
+                "level": s.level,
+                "subject": s.subject,
+                "state": s.state,
+                "score": s.score,
+                "rating": s.rating,
+                "status": s.status,
+                "weight": s.weight,
+                "reported": s.reported,
+                "applicable": s.applicable,
+                "carried_from": s.carried_from,
+            }
+            for s in page
+        ],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        next=following,
+    )
+
+
+@bp.get("/countries/<code>/scorecard")
+@public
+def scorecard(code: str) -> Response:
+    args = _arguments("cycle")
+    cycle_id = _integer("cycle", args["cycle"], 1, MAX_ID) if "cycle" in args else None
+    chosen = _country(_country_code(code))
+    if cycle_id is not None:
+        cycle = _published_cycle(cycle_id)
+    else:
+        latest = published.cycles()
+        if not latest:
+            abort(404, description="No cycle is published yet.")
+        cycle = latest[0]
+    card = published.scorecard(cycle.id, chosen.id)
+    overall = card.get(("overall", ""))
+    if overall is None:
+        abort(404, description=f"{chosen.name} has no scorecard in {cycle.name}.")
+    framework = queries.framework_by_hash(_version_hash(cycle))
+    assert framework is not None  # a cycle's framework version is never deleted (RESTRICT)
+    entries = published.entries_by_id(
+        [s.entry_id for (level, _), s in card.items() if level == "commitment" and s.entry_id is not None]
+    )
+
+    # in the order of the framework the cycle was reported on (its stored rows are exactly its subjects)
+    return jsonify(
+        country={"code": chosen.code, "name": chosen.name},
+        cycle=_cycle(cycle),
+        framework_version=framework.content_hash,
+        overall=_score_detail(overall),
+        instruments=[
+            {"id": i.id, "title": i.title, **_score_detail(s)}
+            for i in framework.instruments
+            if (s := card.get(("instrument", i.id)))
+        ],
+        focus_areas=[
+            {"id": a.id, "title": a.name, **_score_detail(s)}
+            for a in framework.focus_areas
+            if (s := card.get(("focus-area", a.id)))
+        ],
+        commitments=[
+            {
+                "id": c.id,
+                "title": c.title,
+                "instrument": framework.instrument_of[c.id].id,
+                **_score_detail(s),
+                "status": s.status,
+                "carried_from": s.carried_from,
+                "entry": _entry(entries[s.entry_id]) if s.entry_id in entries else None,
+            }
+            for c in framework.commitments
+            if (s := card.get(("commitment", c.id)))
+        ],
+    )

@@ -260,10 +260,11 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
             raise NotFound("There is no such cycle.")
         if cycle.published_at is not None:
             raise DomainError(f"“{cycle.name}” is already published.")
-        earlier = session.execute(
+        earlier = session.execute(  # in the order carry-forward reads cycles: period end, then id
             select(ReportingCycle.name).where(
                 ReportingCycle.published_at.is_(None),
-                ReportingCycle.period_end < cycle.period_end,
+                (ReportingCycle.period_end < cycle.period_end)
+                | ((ReportingCycle.period_end == cycle.period_end) & (ReportingCycle.id < cycle.id)),
             )
         ).first()
         if earlier is not None:

@@ -1,0 +1,538 @@
+"""The OpenAPI 3.1 document of the open-data API, written by hand.
+
+It is the contract: the routes in ``routes.py`` build exactly these shapes, ``tests/test_api.py`` validates
+every response against it, and the parameter limits declared here are the ones the routes enforce
+(``LEVELS``, ``MAX_ID``, ``MAX_LIMIT``...), so the two cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+API_VERSION = "1.0.0"
+BASE_PATH = "/api/v1"
+
+LEVELS = ("overall", "instrument", "focus-area", "commitment")
+STATES = ("scored", "not-applicable", "not-reported")
+MAX_ID = 2_147_483_647  # ids are 32-bit INTEGER columns on PostgreSQL
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 5000
+MAX_OFFSET = MAX_ID
+COUNTRY_CODE_PATTERN = r"^[A-Z]{2}$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+Schema = dict[str, Any]
+
+
+# ----------------------------------------------------------------------------- helpers
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict[str, Schema], description: str | None = None, optional: tuple[str, ...] = ()) -> Schema:
+    """A closed object: every property listed (and required unless ``optional``), nothing else."""
+    schema: Schema = {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _array(items: Schema, description: str | None = None) -> Schema:
+    schema: Schema = {"type": "array", "items": items}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _string(description: str | None = None, **extra: Any) -> Schema:
+    schema: Schema = {"type": "string", **extra}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _nullable(schema: Schema) -> Schema:
+    """``schema`` or null (JSON Schema 2020-12, as OpenAPI 3.1 uses it)."""
+    if "$ref" in schema:
+        return {"oneOf": [schema, {"type": "null"}]}
+    nullable = dict(schema)
+    nullable["type"] = [schema["type"], "null"]
+    if "enum" in nullable:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
+
+
+INTEGER = {"type": "integer"}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+SLUG = _string(pattern=r"^[a-z][a-z0-9-]{0,63}$")
+COMMITMENT_ID = _string(pattern=r"^[A-Z]{2,4}-[0-9]{1,2}[A-Z]?$")
+COUNTRY_CODE = _string("ISO 3166-1 alpha-2 code (Kosovo: XK).", pattern=COUNTRY_CODE_PATTERN)
+PARTIAL_DATE = _string(
+    "An ISO 8601 date as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.", pattern=PARTIAL_DATE_PATTERN
+)
+DATE = _string(format="date")
+DATE_TIME = _string(format="date-time")
+LINK = _string("A link relative to this server.", format="uri-reference")
+SCORE = {"type": ["number", "null"], "minimum": 0, "maximum": 100, "description": "0 to 100; null unless scored."}
+
+
+# ----------------------------------------------------------------------------- schemas
+SCHEMAS: dict[str, Schema] = {
+    "Error": _obj(
+        {
+            "error": _obj(
+                {
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "title": _string(),
+                    "detail": _string("What went wrong, in words a person can act on."),
+                }
+            )
+        },
+        "Every error under /api/ has this shape.",
+    ),
+    "Index": _obj(
+        {
+            "name": _string(),
+            "version": _string("The version of this API."),
+            "description": _string(),
+            "links": _obj(
+                {
+                    "self": LINK,
+                    "openapi": LINK,
+                    "framework": LINK,
+                    "countries": LINK,
+                    "cycles": LINK,
+                    "scores": LINK,
+                    "scorecard": _string("A URI template (RFC 6570): a country's scorecard."),
+                }
+            ),
+        }
+    ),
+    # -- framework -----------------------------------------------------------------------
+    "Framework": _obj(
+        {
+            "version": _string("SHA-256 of the framework's canonical content.", pattern=r"^[0-9a-f]{64}$"),
+            "instruments": _array(_ref("Instrument")),
+            "focus_areas": _array(_ref("FocusArea")),
+            "methodology": _ref("Methodology"),
+        },
+        "The current commitment framework and scoring methodology.",
+    ),
+    "Instrument": _obj(
+        {
+            "id": SLUG,
+            "title": _string(),
+            "short_title": _string(),
+            "kind": _string(enum=["declaration", "statement", "action_plan"]),
+            "adopted": PARTIAL_DATE,
+            "adopted_by": _string(),
+            "place": _nullable(_string()),
+            "summary": _string(),
+            "legal_status": _string(),
+            "source": _string(),
+            "commitments": _array(_ref("Commitment")),
+        }
+    ),
+    "Commitment": _obj(
+        {
+            "id": COMMITMENT_ID,
+            "title": _string(),
+            "text": _string(),
+            "passage": _string("Where in the instrument the commitment is made."),
+            "quote": _nullable(_string()),
+            "focus_areas": _array(SLUG, "Ids of the focus areas the commitment counts towards."),
+            "weight": {"type": "integer", "minimum": 0},
+            "evidence_guidance": _string(),
+            "indicators": _array(SLUG, "Ids of the figures a progress report gives for this commitment."),
+        }
+    ),
+    "FocusArea": _obj({"id": SLUG, "name": _string(), "description": _string(), "source": _string()}),
+    "Methodology": _obj(
+        {
+            "title": _string(),
+            "summary": _string(),
+            "status_levels": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "points": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "description": _string(),
+                    }
+                ),
+                "From lowest to highest.",
+            ),
+            "evidence": _obj(
+                {"required_above": SLUG, "cap_without_evidence": SLUG, "description": _string()},
+                "Status levels above `required_above` count only with evidence; otherwise as `cap_without_evidence`.",
+            ),
+            "weights": _obj(
+                {
+                    "min": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "max": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "description": _string(),
+                }
+            ),
+            "carry_forward": _obj({"enabled": {"type": "boolean"}, "description": _string()}),
+            "exclusions": _array(_obj({"id": SLUG, "description": _string()})),
+            "negative_indicators": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "description": _string(),
+                        "commitment": COMMITMENT_ID,
+                        "indicator": SLUG,
+                        "penalty": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "rating_cap": SLUG,
+                    }
+                )
+            ),
+            "rating_bands": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "min": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "description": _string(),
+                    }
+                )
+            ),
+            "indicators": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "unit": _string(enum=["persons", "cases", "permits", "places", "facilities", "count"]),
+                        "description": _string(),
+                    }
+                )
+            ),
+        }
+    ),
+    # -- countries and cycles ------------------------------------------------------------
+    "CountryList": _obj({"countries": _array(_ref("Country"))}),
+    "Country": _obj(
+        {
+            "code": COUNTRY_CODE,
+            "name": _string("Today's name."),
+            "former_names": _array(
+                _obj(
+                    {
+                        "name": _string(),
+                        "from": _nullable(PARTIAL_DATE),
+                        "until": PARTIAL_DATE,
+                    }
+                )
+            ),
+            "signatures": _array(
+                _obj(
+                    {
+                        "instrument": SLUG,
+                        "date": PARTIAL_DATE,
+                        "basis": _string(enum=["signed", "participates"]),
+                        "source": _string(),
+                    }
+                )
+            ),
+            "national_action_plan": _nullable(
+                _obj({"status": _string(enum=["adopted", "not_recorded"]), "source": _string()})
+            ),
+            "cycles": _array(
+                _ref("CountryCycle"),
+                "Every published cycle with the country's overall verified score, the most recent first; "
+                "the country has a score in a cycle when its state is `scored`.",
+            ),
+            "links": _obj({"self": LINK, "scorecard": LINK, "scores": LINK}),
+        }
+    ),
+    "CountryCycle": _obj(
+        {
+            "id": ID,
+            "name": _string(),
+            "state": _string(enum=list(STATES)),
+            "score": SCORE,
+            "rating": _nullable(SLUG),
+            "links": _obj({"scorecard": LINK}),
+        }
+    ),
+    "CycleList": _obj({"cycles": _array(_ref("Cycle"), "Published cycles only, the most recent period first.")}),
+    "Cycle": _obj(
+        {
+            "id": ID,
+            "name": _string(),
+            "period_start": DATE,
+            "period_end": DATE,
+            "published_at": DATE_TIME,
+        }
+    ),
+    # -- scores --------------------------------------------------------------------------
+    "ScorePage": _obj(
+        {
+            "scores": _array(_ref("Score"), "Ordered by cycle id, country, level and subject."),
+            "total": {"type": "integer", "minimum": 0, "description": "How many scores match the filters."},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "offset": {"type": "integer", "minimum": 0},
+            "next": _nullable(_string("The next page; null on the last one.", format="uri-reference")),
+        }
+    ),
+    "Score": _obj(
+        {
+            "cycle_id": ID,
+            "country_code": COUNTRY_CODE,
+            "level": _string(enum=list(LEVELS)),
+            "subject": _string(
+                "The instrument, focus-area or commitment id; empty for the overall score.", maxLength=64
+            ),
+            "state": _string(enum=list(STATES)),
+            "score": SCORE,
+            "rating": _nullable(SLUG),
+            "status": _nullable(_string("A commitment's status as counted (after the evidence rule).")),
+            "weight": {"type": "integer", "minimum": 0},
+            "reported": {"type": "integer", "minimum": 0},
+            "applicable": {"type": "integer", "minimum": 0},
+            "carried_from": _nullable(_string("The cycle a carried-forward status comes from.")),
+        },
+        "One verified score of a published cycle.",
+    ),
+    "Scorecard": _obj(
+        {
+            "country": _obj({"code": COUNTRY_CODE, "name": _string()}),
+            "cycle": _ref("Cycle"),
+            "framework_version": _string("The framework version the cycle was reported on.", pattern=r"^[0-9a-f]{64}$"),
+            "overall": _ref("ScoreDetail"),
+            "instruments": _array(_ref("SubjectScore")),
+            "focus_areas": _array(_ref("SubjectScore")),
+            "commitments": _array(_ref("CommitmentScore")),
+        },
+        "A country's verified scorecard in a published cycle.",
+    ),
+    "Explanation": _obj(
+        {
+            "rules": _array(_obj({"code": _string(), "text": _string()}), "The rules that made the score, in order."),
+            "counted": _array(COMMITMENT_ID, "The commitments whose scores make this one."),
+            "penalties": _array(SLUG, "The negative indicators that applied."),
+        }
+    ),
+    "ScoreDetail": _obj(
+        {
+            "state": _string(enum=list(STATES)),
+            "score": SCORE,
+            "rating": _nullable(SLUG),
+            "weight": {"type": "integer", "minimum": 0},
+            "reported": {"type": "integer", "minimum": 0},
+            "applicable": {"type": "integer", "minimum": 0},
+            "explanation": _ref("Explanation"),
+        }
+    ),
+    "SubjectScore": _obj(
+        {
+            "id": SLUG,
+            "title": _string(),
+            "state": _string(enum=list(STATES)),
+            "score": SCORE,
+            "rating": _nullable(SLUG),
+            "weight": {"type": "integer", "minimum": 0},
+            "reported": {"type": "integer", "minimum": 0},
+            "applicable": {"type": "integer", "minimum": 0},
+            "explanation": _ref("Explanation"),
+        }
+    ),
+    "CommitmentScore": _obj(
+        {
+            "id": COMMITMENT_ID,
+            "title": _string(),
+            "instrument": SLUG,
+            "state": _string(enum=list(STATES)),
+            "score": SCORE,
+            "rating": _nullable(SLUG),
+            "status": _nullable(SLUG),
+            "weight": {"type": "integer", "minimum": 0},
+            "reported": {"type": "integer", "minimum": 0},
+            "applicable": {"type": "integer", "minimum": 0},
+            "carried_from": _nullable(_string()),
+            "explanation": _ref("Explanation"),
+            "entry": _nullable(_ref("Entry")),
+        }
+    ),
+    "Entry": _obj(
+        {
+            "cycle_id": {**ID, "description": "The cycle of the report; an earlier one for a carried-forward status."},
+            "reported_status": _nullable(SLUG),
+            "assessed_status": _nullable(SLUG),
+            "narrative": _nullable(_string()),
+            "responsible": _nullable(_string("The responsible body.")),
+            "start_date": _nullable(DATE),
+            "end_date": _nullable(DATE),
+            "budget": _nullable(
+                _obj(
+                    {"amount": {"type": "integer", "minimum": 0}, "currency": _nullable(_string(pattern="^[A-Z]{3}$"))}
+                )
+            ),
+            "evidence": _array(_ref("Evidence")),
+            "figures": _array(_obj({"indicator": SLUG, "value": {"type": "integer", "minimum": 0}})),
+        },
+        "What the country reported on the commitment, as accepted by the secretariat.",
+    ),
+    "Evidence": _obj(
+        {
+            "title": _string(),
+            "url": _nullable(_string()),
+            "page": _nullable(_string()),
+            "quote": _nullable(_string()),
+            "file": _nullable(
+                _obj({"file_name": _string(), "url": LINK}, "An uploaded document: its name and where to fetch it.")
+            ),
+        }
+    ),
+}
+
+
+# ----------------------------------------------------------------------------- parameters and responses
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PARAMETERS: dict[str, Schema] = {
+    "CountryCode": {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": COUNTRY_CODE,
+        "description": "The country's ISO 3166-1 alpha-2 code, in capitals.",
+    },
+    "CycleFilter": _query("cycle", ID, "A published cycle's id."),
+    "CountryFilter": _query("country", COUNTRY_CODE, "A country's code."),
+    "LevelFilter": _query("level", _string(enum=list(LEVELS)), "One level of scores."),
+    "Limit": _query("limit", {**ID, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "Page size."),
+    "Offset": _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}, "Rows to skip."),
+    "ScorecardCycle": _query("cycle", ID, "A published cycle's id; the latest published cycle when absent."),
+}
+
+
+def _error(description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+RESPONSES: dict[str, Schema] = {
+    "NotModified": {
+        "description": "The representation matches the request's If-None-Match or If-Modified-Since: no body. "
+        "Responses carry an ETag and Last-Modified for this."
+    },
+    "BadRequest": _error(
+        "A malformed parameter (an id that is not a positive integer, an unknown level, a limit out of range) "
+        "or a query parameter this operation does not take."
+    ),
+    "NotFound": _error("No such country, or no such published cycle (an unpublished cycle does not exist here)."),
+    "Unavailable": _error("The commitment framework has not been loaded yet."),
+}
+
+
+def _ok(description: str, schema: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    schema: str,
+    *,
+    parameters: tuple[str, ...] = (),
+    errors: tuple[str, ...] = (),
+    description: str | None = None,
+) -> Schema:
+    responses: dict[str, Schema] = {"200": _ok(summary, schema), "304": {"$ref": "#/components/responses/NotModified"}}
+    responses["400"] = {"$ref": "#/components/responses/BadRequest"}  # unknown query parameters, NUL bytes
+    for status, name in (("404", "NotFound"), ("503", "Unavailable")):
+        if name in errors:
+            responses[status] = {"$ref": f"#/components/responses/{name}"}
+    operation: Schema = {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parameters],
+        "responses": responses,
+    }
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
+PATHS: dict[str, Schema] = {
+    "/": _operation("index", "The API's version and links to every collection", "Index"),
+    "/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI document of this API.",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "304": {"$ref": "#/components/responses/NotModified"},
+                "400": {"$ref": "#/components/responses/BadRequest"},
+            },
+        }
+    },
+    "/framework": _operation(
+        "framework",
+        "The current framework: instruments, commitments, focus areas and methodology",
+        "Framework",
+        errors=("Unavailable",),
+    ),
+    "/countries": _operation(
+        "countries", "Every country, its signatures and its published cycles", "CountryList", errors=("Unavailable",)
+    ),
+    "/countries/{code}": _operation(
+        "country",
+        "One country, its signatures and its published cycles",
+        "Country",
+        parameters=("CountryCode",),
+        errors=("NotFound", "Unavailable"),
+    ),
+    "/countries/{code}/scorecard": _operation(
+        "scorecard",
+        "A country's verified scorecard in a published cycle",
+        "Scorecard",
+        parameters=("CountryCode", "ScorecardCycle"),
+        errors=("NotFound",),
+        description=(
+            "Overall, instrument, focus-area and commitment scores with their explanations, and per commitment "
+            "the accepted entry the score rests on. 404 when the country or cycle is unknown, the cycle is not "
+            "published, or no cycle is published yet."
+        ),
+    ),
+    "/cycles": _operation("cycles", "Published reporting cycles", "CycleList"),
+    "/scores": _operation(
+        "scores",
+        "Verified scores of published cycles, filtered and paginated",
+        "ScorePage",
+        parameters=("CycleFilter", "CountryFilter", "LevelFilter", "Limit", "Offset"),
+        errors=("NotFound",),
+        description="Follow `next` for the following page. 404 for an unknown country or an unpublished cycle.",
+    ),
+}
+
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Commitment Tracker open data",
+        "version": API_VERSION,
+        "description": (
+            "Read-only, published data only: the commitment framework, and the verified scores and accepted "
+            "reports of published reporting cycles. Responses are JSON; dates are ISO 8601."
+        ),
+    },
+    "servers": [{"url": BASE_PATH}],
+    "paths": PATHS,
+    "components": {"schemas": SCHEMAS, "parameters": PARAMETERS, "responses": RESPONSES},
+}
+
+
+def document() -> dict[str, Any]:
+    return DOCUMENT
