@@ -15,7 +15,7 @@ from tests.conftest import log_in
 from tracker import services
 from tracker.audit import Actor
 from tracker.extensions import db
-from tracker.models import AuditEvent, Notification, Report, ReportingCycle, Role, User
+from tracker.models import AuditEvent, Notification, Report, ReportingCycle, ReportState, Role, User
 from tracker.services import EntryInput, EvidenceInput
 
 CANARIES = {
@@ -325,3 +325,43 @@ def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, pe
     large = counts(last)
     assert small == large, dict(zip(PUBLIC_PAGES, zip(small, large, strict=True), strict=True))
     assert max(large) <= 10, dict(zip(PUBLIC_PAGES, large, strict=True))
+
+
+def test_a_cycle_with_the_same_period_end_but_created_earlier_is_published_first(app, people):
+    with app.app_context():
+        hidden = cycle("2003 special review", 2003)
+        report = start(hidden.id, "albania")
+        fill(report, "Carried from a hidden cycle")
+        services.submit(report.id, report.version, actor("albania"))
+        services.accept(report.id, {}, actor("secretariat"))
+        later = cycle("2003 review", 2003)  # same period end: carry-forward reads it after the first
+        other = start(later.id, "serbia")
+        fill(other, "Done")
+        services.submit(other.id, other.version, actor("serbia"))
+        services.accept(other.id, {}, actor("secretariat"))
+        with pytest.raises(services.DomainError, match="Publish “2003 special review” first"):
+            services.publish_cycle(later.id, actor("secretariat"))
+
+
+def test_last_modified_moves_when_an_amendment_is_accepted_in_a_published_cycle(app, client, seeded):
+    before = client.get("/data/entries.json").headers["Last-Modified"]
+    with app.app_context():
+        accepted = (
+            db.session.execute(
+                select(Report)
+                .where(Report.cycle_id == seeded["published"], Report.state == ReportState.ACCEPTED)
+                .order_by(Report.revision.desc())
+            )
+            .scalars()
+            .first()
+        )
+        import time
+
+        time.sleep(1.1)  # Last-Modified has a resolution of one second
+        amendment = services.amend(accepted.id, actor("albania"))
+        fill(amendment, "Corrected text only", "substantially-implemented")
+        services.submit(amendment.id, amendment.version, actor("albania"))
+        services.accept(amendment.id, {}, actor("secretariat"))
+    after = client.get("/data/entries.json", headers={"If-Modified-Since": before})
+    assert after.status_code == 200 and "Corrected text only" in after.get_data(as_text=True)
+    assert after.headers["Last-Modified"] != before
