@@ -419,3 +419,19 @@ def test_only_chart_pages_allow_inline_styles_and_no_page_allows_inline_scripts(
     assert "script-src 'self';" in chart_page
     other = client.get("/review/scorecards/").headers["Content-Security-Policy"]
     assert "style-src 'self';" in other and "unsafe-inline" not in other
+
+
+def test_charts_redrawn_piecemeal_equal_charts_drawn_from_scratch(app, people):
+    """Each operation redraws only the charts its rows touch; a full redraw then finds nothing to change."""
+    with app.app_context():
+        first, second = make_cycle(2003), make_cycle(2004)
+        albania = submitted(first, "albania", "in-progress")
+        services.return_for_revision(albania.id, "More, please.", {}, actor("secretariat"))
+        services.resubmit(albania.id, albania.version, actor("albania"))
+        services.accept(albania.id, {}, actor("secretariat"))
+        serbia = submitted(first, "serbia", "fully-implemented", deportations=2)
+        services.accept(serbia.id, {}, actor("secretariat"))
+        services.publish_cycle(first, actor("secretariat"))
+        submitted(second, "albania", "substantially-implemented")
+        check = stored.recompute_stored(check=True)
+        assert (check.rows_changed, check.charts) == (0, 0)

@@ -282,7 +282,9 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
         cycles = list(
             session.execute(select(ReportingCycle).order_by(ReportingCycle.period_end, ReportingCycle.id)).scalars()
         )
-        scores.rebuild_charts(session, framework_of, cycles, {cycle.id})  # the public's charts now include it
+        scores.rebuild_charts(
+            session, framework_of, cycles, scores.Redraw.everything({cycle.id})
+        )  # the public's charts now include it
         audit.record(
             session,
             "cycle_published",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -62,6 +62,7 @@ class Recomputed:
     updated: int = 0
     deleted: int = 0
     charts: int = 0
+    changes: set[tuple[int, int, str, str]] = field(default_factory=set)  # (cycle, country, basis, level)
 
     @property
     def rows_changed(self) -> int:
@@ -231,11 +232,14 @@ def recompute(
                     carried["verified"][country.id][row.facts_verified.commitment_id] = row.facts_verified
                     carried["self-reported"][country.id][row.facts_reported.commitment_id] = row.facts_reported
     for leftover in stored.values():  # rows for subjects the framework no longer has
+        result.changes.add((leftover.cycle_id, leftover.country_id, leftover.basis, leftover.level))
         session.delete(leftover)
         result.deleted += 1
     session.flush()
-    if result.rows_changed or all_charts or not _has_charts(session):
-        result.charts = rebuild_charts(session, framework_of, cycles, wanted_cycles)
+    if all_charts or not _has_charts(session):
+        result.charts = rebuild_charts(session, framework_of, cycles, Redraw.everything(wanted_cycles))
+    elif result.changes:
+        result.charts = rebuild_charts(session, framework_of, cycles, Redraw.after(result.changes))
     return result
 
 
@@ -298,6 +302,9 @@ def _write(
             for name, value in values.items():
                 setattr(existing, name, value)
             result.updated += 1
+        else:
+            continue
+        result.changes.add((cycle_id, country_id, basis, score.level))
 
 
 def cycles_from(session: Session, cycle: ReportingCycle) -> list[int]:
@@ -373,23 +380,51 @@ STAFF_CHARTS = _Audience("", BASES, chart_link, published_only=False)
 PUBLIC_CHARTS = _Audience("public:", ("verified",), public_link, published_only=True)
 
 
+@dataclass(frozen=True)
+class Redraw:
+    """Which charts a set of changed score rows makes stale, so that only those are built again."""
+
+    regions: frozenset[tuple[int, str]]  # (cycle, basis): its heatmaps
+    comparisons: frozenset[int]  # cycles whose verified focus-area scores moved: every country's comparison
+    trends: frozenset[int]  # countries whose overall scores moved: their trend
+    all_trends: bool  # a verified overall score moved: the regional average in every trend
+
+    @classmethod
+    def everything(cls, cycle_ids: Iterable[int]) -> Redraw:
+        chosen = frozenset(cycle_ids)
+        return cls(frozenset((c, b) for c in chosen for b in BASES), chosen, frozenset(), True)
+
+    @classmethod
+    def after(cls, changes: Iterable[tuple[int, int, str, str]]) -> Redraw:
+        rows = list(changes)
+        return cls(
+            regions=frozenset((cycle, basis) for cycle, _, basis, _ in rows),
+            comparisons=frozenset(c for c, _, basis, level in rows if basis == "verified" and level == "focus-area"),
+            trends=frozenset(country for _, country, _, level in rows if level == "overall"),
+            all_trends=any(basis == "verified" and level == "overall" for _, _, basis, level in rows),
+        )
+
+    @property
+    def cycles(self) -> set[int]:
+        return {cycle for cycle, _ in self.regions} | set(self.comparisons)
+
+
 def rebuild_charts(
     session: Session,
     framework_of: Callable[[ReportingCycle], Framework],
     cycles: list[ReportingCycle],
-    changed: set[int],
+    redraw: Redraw,
 ) -> int:
-    """Rebuild the charts that the changed cycles' scores feed; rewrite those whose JSON changed.
+    """Build again the charts ``redraw`` names; rewrite those whose JSON changed.
 
-    A changed cycle redraws its region heatmaps and every country's comparison for it (the regional
-    average moved); every country's trend is redrawn from the overall scores. The secretariat's
-    charts cover every cycle and both bases; the public's, published cycles and verified scores
-    only. A fixed number of queries, whatever the number of countries, cycles or commitments.
+    The secretariat's charts cover every cycle and both bases; the public's, published cycles and
+    verified scores only. A fixed number of queries, whatever the number of countries, cycles or
+    commitments.
     """
     countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
     scores = session.execute(
         select(*(getattr(StoredScore, name) for name in _CHART_COLUMNS)).where(
-            StoredScore.cycle_id.in_(changed) | (StoredScore.level == "overall")
+            StoredScore.cycle_id.in_(redraw.cycles) | (StoredScore.level == "overall")
         )
     )  # plain rows, not ORM objects: tens of thousands at scale, and only read
     by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
@@ -397,14 +432,15 @@ def rebuild_charts(
     for audience in (STAFF_CHARTS, PUBLIC_CHARTS):
         seen = [c for c in cycles if audience.sees(c)]
         for cycle in seen:
-            if cycle.id in changed:
+            bases = [basis for basis in audience.bases if (cycle.id, basis) in redraw.regions]
+            if bases:
                 framework = framework_of(cycle)
                 bands = {b.id: b.label for b in framework.methodology.rating_bands}
-                for basis in audience.bases:
+                for basis in bases:
                     figures.update(_region_figures(audience, framework, bands, cycle, basis, countries, by_key))
         if seen:
             for country in countries:
-                figures.update(_country_figures(audience, framework_of, seen, changed, country, countries, by_key))
+                figures.update(_country_figures(audience, framework_of, seen, redraw, country, countries, by_key))
     keys = list(figures)
     existing = {c.key: c for c in session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
     written = 0
@@ -502,7 +538,7 @@ def _country_figures(
     audience: _Audience,
     framework_of: Callable[[ReportingCycle], Framework],
     cycles: list[ReportingCycle],
-    changed: set[int],
+    redraw: Redraw,
     country: Country,
     countries: list[Country],
     by_key: dict[tuple[int, int, str, str, str], Any],
@@ -517,18 +553,19 @@ def _country_figures(
 
     labels = {"verified": "Verified", "self-reported": "Self-reported"}
     figures = {}
-    figures[trend_key(country.id, audience.prefix)] = chartlib.trend(
-        f"{country.name}: overall score by cycle",
-        [c.name for c in cycles],
-        [
-            *(
-                (labels[basis], [value(c.id, country.id, basis, "overall", "") for c in cycles])
-                for basis in audience.bases
-            ),
-            ("Regional average (verified)", [average(c.id, "overall", "") for c in cycles]),
-        ],
-    )
-    for cycle in (c for c in cycles if c.id in changed):
+    if redraw.all_trends or country.id in redraw.trends:
+        figures[trend_key(country.id, audience.prefix)] = chartlib.trend(
+            f"{country.name}: overall score by cycle",
+            [c.name for c in cycles],
+            [
+                *(
+                    (labels[basis], [value(c.id, country.id, basis, "overall", "") for c in cycles])
+                    for basis in audience.bases
+                ),
+                ("Regional average (verified)", [average(c.id, "overall", "") for c in cycles]),
+            ],
+        )
+    for cycle in (c for c in cycles if c.id in redraw.comparisons):
         areas = framework_of(cycle).focus_areas
         figures[comparison_key(cycle.id, country.id, audience.prefix)] = chartlib.comparison(
             f"{country.name} beside the regional average, {cycle.name} (verified)",
