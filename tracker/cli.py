@@ -230,5 +230,7 @@ def recompute_scores_command(cycle_name: str | None, check: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli):
+    from .backup import backup_cli
+
+    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, backup_cli):
         app.cli.add_command(group)
