@@ -522,6 +522,8 @@ class ChartFigure(Base):
     """A Plotly figure as JSON, built when its scores change so that no request builds one."""
 
     __tablename__ = "chart_figure"
+    # "when did a public chart change" reads this index only, never the large JSON rows (SQLite)
+    __table_args__ = (Index("ix_chart_figure_key_built_at", "key", "built_at"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     figure: Mapped[str] = mapped_column(Text)  # JSON, safe to embed in a <script type="application/json">

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_chart_figure'))
     )
+    op.create_index('ix_chart_figure_key_built_at', 'chart_figure', ['key', 'built_at'], unique=False)
     op.create_table('score',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -71,5 +72,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_score_country_id'))
 
     op.drop_table('score')
+    op.drop_index('ix_chart_figure_key_built_at', table_name='chart_figure')
     op.drop_table('chart_figure')
     # ### end Alembic commands ###

@@ -429,6 +429,7 @@ def rebuild_charts(
     )  # plain rows, not ORM objects: tens of thousands at scale, and only read
     by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
     figures: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    averages: dict[tuple[int, str, str], float | None] = {}  # regional averages: the same for every audience
     for audience in (STAFF_CHARTS, PUBLIC_CHARTS):
         seen = [c for c in cycles if audience.sees(c)]
         for cycle in seen:
@@ -440,7 +441,9 @@ def rebuild_charts(
                     figures.update(_region_figures(audience, framework, bands, cycle, basis, countries, by_key))
         if seen:
             for country in countries:
-                figures.update(_country_figures(audience, framework_of, seen, redraw, country, countries, by_key))
+                figures.update(
+                    _country_figures(audience, framework_of, seen, redraw, country, countries, by_key, averages)
+                )
     keys = list(figures)
     existing = {c.key: c for c in session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
     written = 0
@@ -542,14 +545,18 @@ def _country_figures(
     country: Country,
     countries: list[Country],
     by_key: dict[tuple[int, int, str, str, str], Any],
+    averages: dict[tuple[int, str, str], float | None],
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     def value(cycle_id: int, country_id: int, basis: str, level: str, subject: str) -> float | None:
         score = by_key.get((cycle_id, country_id, basis, level, subject))
         return score.score if score is not None and score.state == "scored" else None
 
     def average(cycle_id: int, level: str, subject: str) -> float | None:
-        values = [v for c in countries if (v := value(cycle_id, c.id, "verified", level, subject)) is not None]
-        return round(sum(values) / len(values), 2) if values else None
+        key = (cycle_id, level, subject)
+        if key not in averages:  # once per rebuild, not once per country: countries² otherwise
+            values = [v for c in countries if (v := value(cycle_id, c.id, "verified", level, subject)) is not None]
+            averages[key] = round(sum(values) / len(values), 2) if values else None
+        return averages[key]
 
     labels = {"verified": "Verified", "self-reported": "Self-reported"}
     figures = {}
