@@ -33,6 +33,9 @@ PUBLIC_ROUTES = {
     "public.scores_json",
     "public.entries_csv",
     "public.entries_json",
+    "public.statistics",
+    "public.statistics_csv",
+    "public.statistics_json",
     "auth.login",
     "auth.invitation",
     "api.index",
@@ -42,6 +45,7 @@ PUBLIC_ROUTES = {
     "api.country",
     "api.cycles",
     "api.scores",
+    "api.statistics",
     "api.scorecard",
 }
 

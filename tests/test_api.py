@@ -261,6 +261,8 @@ def _every_route(client, seeded) -> list[tuple[str, object]]:
         f"{API}/cycles",
         f"{API}/scores",
         f"{API}/scores?cycle={published_id}",
+        f"{API}/statistics",
+        f"{API}/statistics?cycle={published_id}",
     ]
     urls += [f"{API}/scores?level={level}" for level in LEVELS]
     for code in CODES:
@@ -622,7 +624,7 @@ def test_schemathesis_finds_no_server_error_and_every_response_conforms(app, see
             strategies.append(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
         if "{code}" in operation.path:  # mostly unknown codes otherwise: also look at a real country
             strategies.append(operation.as_strategy(path_parameters={"code": "AL"}))
-        if operation.path == "/scores":
+        if operation.path in ("/scores", "/statistics"):
             strategies.append(operation.as_strategy(query={"cycle": seeded["published"]}))
         if operation.path == "/countries/{code}/scorecard":
             strategies.append(
@@ -640,4 +642,4 @@ def test_schemathesis_finds_no_server_error_and_every_response_conforms(app, see
 
             check()
             checked += 1
-    assert checked == 14
+    assert checked == 17  # 8 operations, a negative strategy for the 4 with parameters, 5 extra strategies

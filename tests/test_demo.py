@@ -501,3 +501,53 @@ def test_accounts_of_the_older_demo_seed_are_kept(tmp_path, real_framework, demo
             assert services.log_in("albania@demo.example", DEMO_PASSWORD, "127.0.0.1") is not None
             assert demo_present(db.session)
     assert DEMO_MARKER not in ids
+
+
+# ----------------------------------------------------------------------------- victim statistics
+def test_no_anonymous_response_shows_a_small_count_of_victims(seeded):
+    """The demo's reports give many counts from 1 to 4: the public page, both downloads and the API
+    show none of them, and nothing they publish lets one be worked out from the totals."""
+    import csv
+    import io
+    import json
+
+    from tracker.statistics.publication import outsiders_view
+    from tracker.statistics.suppression import exposed
+
+    client = seeded.app.test_client()
+    documents = client.get("/api/v1/statistics", headers={"Accept-Encoding": "identity"}).get_json()["statistics"]
+    assert [d["cycle"]["name"] for d in documents] == ["2003 annual report"]  # the published cycle only
+    for document in documents:
+        assert exposed(*outsiders_view(document)) == {}
+    measures = [m["id"] for m in documents[0]["measures"]]
+    assert len(measures) == 3
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/statistics.csv").get_data(as_text=True))))
+    not_people = {f["id"] for f in documents[0]["capacity"] if not f["people"]}  # shelters, places, yes/no
+    assert not_people == {"shelters", "shelter-places", "referral-mechanism"}
+    small = [r for r in rows if r["value"] and 0 < int(r["value"]) < 5 and r["measure"] not in not_people]
+    assert small == []
+    assert sum(1 for r in rows if r["shown"] == "<5") > 20  # the demo has small counts, and they are hidden
+    assert {r["shown"] for r in rows if not r["value"]} <= {"<5", "c"}
+    as_json = json.loads(client.get("/data/statistics.json").data)["rows"]
+    assert [(r["shown"], r["value"]) for r in as_json] == [
+        (r["shown"], int(r["value"]) if r["value"] else None) for r in rows
+    ]
+
+    for measure in measures:
+        page = client.get(f"/statistics/?measure={measure}").get_data(as_text=True)
+        numbers = [
+            int(n.replace(",", "")) for n in re.findall(r'<td class="text-end">(?:<strong>)?([0-9][0-9,]*)<', page)
+        ]
+        assert numbers and not [n for n in numbers if 0 < n < 5]
+        assert "&lt;5" in page
+
+    # the secretariat sees the counts as reported, small ones included
+    with seeded.app.app_context():
+        report = db.session.execute(select(Report).where(Report.state == ReportState.ACCEPTED)).scalars().first()
+        small_reported = [s for s in report.statistics if 0 < s.value < 5]
+        assert small_reported
+        report_id = report.id
+    client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
+    page = client.get(f"/review/reports/{report_id}").get_data(as_text=True)
+    assert "as reported, before suppression" in page

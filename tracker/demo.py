@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ from .models import (
     User,
 )
 from .services import DomainError, EntryInput, EvidenceInput
+from .services.reporting import save_statistics
 
 DEMO_PASSWORD = "demonstration only"
 DEMO_REMOTE_ADDR = "demo seed"  # what the audit trail shows as the origin of every seeded event
@@ -167,7 +169,7 @@ def seed_demo(
             f"The cycle {half_done!r} exists but the demonstration is incomplete (no {DEMO_MARKER}): "
             "start again from an empty database."
         )
-    _Seeder(random.Random(seed), framework, say).run(today)
+    _Seeder(random.Random(seed), framework, say, random.Random(f"statistics {seed}")).run(today)
     say("done")
     return _summary(session, created=True, message=f"Demonstration data created (seed {seed}).")
 
@@ -1045,9 +1047,30 @@ class _Plan:
     deporting: str | None = None  # the country whose first report shows immediate deportations
 
 
+# -- statistics: how victims split, roughly as the region's reports of 2003-2005 describe them
+SOMETIMES_UNKNOWN = frozenset({"education", "marital-status"})
+BREAKDOWN_SHARES: dict[str, dict[str, float]] = {
+    "sex": {"female": 86, "male": 11, "unknown": 3},
+    "age": {"under-14": 4, "from-14-to-17": 18, "from-18-to-24": 46, "from-25-to-34": 22, "from-35": 6, "unknown": 4},
+    "exploitation": {"sexual": 78, "labour": 9, "begging": 6, "criminal": 2, "other": 2, "unknown": 3},
+    "education": {"none": 8, "primary": 42, "secondary": 38, "higher": 4, "unknown": 8},
+    "marital-status": {"single": 64, "married": 14, "separated": 12, "widowed": 2, "unknown": 8},
+}
+FOREIGN_ORIGINS: dict[str, float] = {"MD": 30, "RO": 24, "BG": 8, "AL": 6, "other": 16, "unknown": 3, "XK": 2}
+DESTINATIONS: dict[str, float] = {"BA": 12, "XK": 10, "MK": 10, "RS": 8, "TR": 8, "ME": 3, "HR": 2, "other": 40}
+
+
 class _Seeder:
-    def __init__(self, rng: random.Random, framework: Framework, say: Callable[[str], None]):
+    def __init__(
+        self,
+        rng: random.Random,
+        framework: Framework,
+        say: Callable[[str], None],
+        statistics_rng: random.Random | None = None,
+    ):
         self.rng = rng
+        # the statistics draw from their own stream, so adding them changed nothing else the seed writes
+        self.statistics_rng = statistics_rng or random.Random(0)
         self.framework = framework
         self.say = say
         method = framework.methodology
@@ -1296,9 +1319,12 @@ class _Seeder:
         for country in started:
             if outcomes[country] == DRAFT:  # further along, but not finished
                 self.write(reports[country], plans[country], written[country], rng.uniform(0.6, 0.85), country)
+                if self.statistics_rng.random() < 0.5:
+                    self.statistics(reports[country], country, cycle)
         for country in senders:
             report = reports[country]
             self.write(report, plans[country], written[country], 1.0, country)
+            self.statistics(report, country, cycle)
             services.submit(report.id, report.version, self.focal_point(country))
 
         reviewed = [c for c in senders if outcomes[c] != SUBMIT]
@@ -1312,6 +1338,55 @@ class _Seeder:
         for country in reviewed:
             if country in queries:
                 self.revise(reports[country], plans[country], queries[country], country, cycle, outcomes[country])
+
+    # -- statistics ---------------------------------------------------------------------
+    def statistics(self, report: Report, country: str, cycle: DemoCycle) -> None:
+        """The statistics section, consistent with the figures the entries give; education and
+        marital status are not always known, so some reports leave those breakdowns out."""
+        rng = self.statistics_rng
+        stats = self.framework.statistics
+        if stats is None:
+            return
+        figures = self.plan.figures[(country, cycle.year)]
+        totals = {
+            "victims-identified": figures["victims-identified"],
+            "victims-assisted": figures["victims-assisted"],
+            "victims-returned": figures["returns-assisted"],
+        }
+        values: dict[tuple[str, str, str], int] = {}
+        for measure in stats.measures:
+            total = totals.get(measure.id)
+            if total is None:
+                continue
+            values[(measure.id, "", "")] = total
+            for breakdown in measure.breakdowns:
+                if breakdown in SOMETIMES_UNKNOWN and rng.random() < 0.35:
+                    continue
+                categories = [code for code, _ in self.framework.statistic_categories(breakdown)]
+                weights = self.breakdown_weights(breakdown, categories, country)
+                counts = Counter(rng.choices(categories, weights, k=total))
+                values.update({(measure.id, breakdown, code): counts[code] for code in categories})
+        referral = self.plan.levels.get((country, "MAP-2"), [0] * len(DEMO_CYCLES))[DEMO_CYCLES.index(cycle)]
+        capacity = {
+            "shelters": figures["shelters-operating"],
+            "shelter-places": figures["shelter-places"],
+            "referral-mechanism": int(referral >= 2),
+            "temporary-residence-permits": figures["temporary-residence-permits"],
+        }
+        values.update({(figure.id, "", ""): capacity[figure.id] for figure in stats.capacity if figure.id in capacity})
+        save_statistics(report.id, report.version, values, self.focal_point(country))
+
+    def breakdown_weights(self, breakdown: str, categories: list[str], country: str) -> list[float]:
+        """How victims split, in the proportions the region's reports of the time suggest."""
+        if breakdown in ("origin", "destination"):
+            own = PROFILES[country].origin
+            if breakdown == "origin":
+                shares = {country: 85, "other": 6, "unknown": 2} if own else {**FOREIGN_ORIGINS, country: 8}
+            else:
+                shares = {**DESTINATIONS, country: 0}
+            return [shares.get(code, 0.3) for code in categories]
+        shares = BREAKDOWN_SHARES[breakdown]
+        return [shares.get(code, 1) for code in categories]
 
     def entry_ids(self, report: Report) -> dict[str, int]:
         """The report's entry ids by commitment code, in the report's order (one query, then remembered)."""

@@ -1,7 +1,7 @@
 """Accepted means locked, in the database itself.
 
-Triggers refuse any change to an accepted report, to its entries, their evidence and figures, and
-its comments, whatever path the change takes (a form, a forged POST, a script, plain SQL). A
+Triggers refuse any change to an accepted report, to its entries, their evidence and figures, its
+statistics and its comments, whatever path the change takes (a form, a forged POST, a script, plain SQL). A
 correction is an amendment: a new report that links to the accepted one.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import DDL, event
 
 from .database import Base
-from .models import Entry, Evidence, IndicatorValue, Report, ReviewComment
+from .models import Entry, Evidence, IndicatorValue, Report, ReviewComment, Statistic
 
 MESSAGE = "report is accepted and locked"
 
@@ -18,6 +18,7 @@ MESSAGE = "report is accepted and locked"
 _STATE_OF = {
     "entry": "SELECT state FROM report WHERE id = {row}.report_id",
     "review_comment": "SELECT state FROM report WHERE id = {row}.report_id",
+    "statistic": "SELECT state FROM report WHERE id = {row}.report_id",
     "evidence": "SELECT r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = {row}.entry_id",
     "indicator_value": "SELECT r.state FROM report r JOIN entry e ON e.report_id = r.id WHERE e.id = {row}.entry_id",
 }
@@ -70,4 +71,4 @@ for _dialect, _statements in LOCK_DDL.items():
     for _statement in _statements:
         event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
 
-GUARDED_MODELS = (Report, Entry, Evidence, IndicatorValue, ReviewComment)
+GUARDED_MODELS = (Report, Entry, Evidence, IndicatorValue, ReviewComment, Statistic)

@@ -369,6 +369,9 @@ class Report(Base):
     comments: Mapped[list[ReviewComment]] = relationship(
         back_populates="report", order_by="ReviewComment.id", cascade="all, delete-orphan"
     )
+    statistics: Mapped[list[Statistic]] = relationship(
+        back_populates="report", order_by="Statistic.id", cascade="all, delete-orphan"
+    )
 
 
 class Entry(Base):
@@ -440,6 +443,29 @@ class IndicatorValue(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     entry: Mapped[Entry] = relationship(back_populates="figures")
+
+
+class Statistic(Base):
+    """One aggregated count in a report's statistics section: a measure's total (``breakdown`` and
+    ``category`` empty), the count of one category of one of its breakdowns, or a capacity figure.
+
+    Counts only, never a record about a person; the public sees them only through suppression.
+    """
+
+    __tablename__ = "statistic"
+    __table_args__ = (
+        UniqueConstraint("report_id", "measure", "breakdown", "category"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(64))
+    breakdown: Mapped[str] = mapped_column(String(64), default="")
+    category: Mapped[str] = mapped_column(String(64), default="")
+    value: Mapped[int] = mapped_column(Integer)
+
+    report: Mapped[Report] = relationship(back_populates="statistics")
 
 
 class ReviewComment(Base):

@@ -11,14 +11,29 @@ forget it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
-from .models import ChartFigure, Country, Entry, Evidence, Report, ReportingCycle, ReportState, StoredScore
+from .models import (
+    ChartFigure,
+    Commitment,
+    Country,
+    Entry,
+    Evidence,
+    FrameworkVersion,
+    IndicatorValue,
+    Report,
+    ReportingCycle,
+    ReportState,
+    StoredScore,
+    User,
+)
 
 PUBLIC_BASIS = "verified"
 
@@ -45,9 +60,27 @@ def cycle(cycle_id: int) -> ReportingCycle | None:
     ).scalar_one_or_none()
 
 
-def last_changed() -> dt.datetime | None:
-    """When anything the public sees last changed: a publication, a report accepted in a published
-    cycle (an amendment may change only text), or a public chart rebuilt. One query."""
+@dataclass(frozen=True)
+class State:
+    """Everything a public page is made of that can change while the app runs, short of its URL.
+
+    ``changed``: when published data last changed (see ``last_changed``); ``framework``: the content
+    hash of the current framework version (the framework pages, country names); ``demo``: whether
+    demonstration data is present (the banner). Two requests that see the same state get the same
+    public page for the same URL, which is what the page cache (``tracker.caching``) relies on.
+    """
+
+    changed: dt.datetime | None
+    framework: str | None
+    demo: bool
+
+
+def state() -> State:
+    """The public state, in one query: a publication, a report accepted in a published cycle (an
+    amendment may change only text), a public chart rebuilt (``services.scores`` also stamps a
+    published cycle's public heatmaps when its verified rows change), a framework version loaded."""
+    from .demo import DEMO_MARKER  # tracker.demo imports the services, which import this module
+
     accepted = (
         select(func.max(Report.accepted_at))
         .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
@@ -55,9 +88,20 @@ def last_changed() -> dt.datetime | None:
         .scalar_subquery()
     )
     built = select(func.max(ChartFigure.built_at)).where(ChartFigure.key.like("public:%")).scalar_subquery()
-    row = db.session.execute(select(func.max(ReportingCycle.published_at), accepted, built)).one()
-    moments = [_utc(m) for m in row if m is not None]
-    return max(moments) if moments else None
+    framework = (
+        select(FrameworkVersion.content_hash).where(FrameworkVersion.is_current.is_(True)).limit(1).scalar_subquery()
+    )
+    demo = select(User.id).where(User.email == DEMO_MARKER).exists()
+    published, accepted_at, built_at, content_hash, demo_present = db.session.execute(
+        select(func.max(ReportingCycle.published_at), accepted, built, framework, demo)
+    ).one()
+    moments = [_utc(m) for m in (published, accepted_at, built_at) if m is not None]
+    return State(max(moments) if moments else None, content_hash, bool(demo_present))
+
+
+def last_changed() -> dt.datetime | None:
+    """When anything the public sees last changed (``State.changed``). One query."""
+    return state().changed
 
 
 def _utc(moment: dt.datetime | str) -> dt.datetime:
@@ -138,26 +182,37 @@ def _latest_accepted():  # type: ignore[no-untyped-def]
     )
 
 
-def entries(cycle_id: int | None = None, country_id: int | None = None) -> list[Entry]:
-    """Published entries (the latest accepted revision in published cycles) with evidence and figures."""
+def _with_everything(statement: Select[tuple[Entry]]) -> Select[tuple[Entry]]:
+    """Entries with their commitment, report, cycle, country, evidence and figures, in one query.
+
+    Evidence and figures are joined, not fetched in batches of 500 parents: a page shows a few dozen
+    entries with one or two of each, so the joined rows stay few and the statements per page fixed.
+    """
+    return statement.options(
+        joinedload(Entry.commitment),
+        joinedload(Entry.report).joinedload(Report.cycle),
+        joinedload(Entry.report).joinedload(Report.country),
+        joinedload(Entry.evidence),
+        joinedload(Entry.figures),
+    )
+
+
+def entries(cycle_id: int, country_id: int | None = None, commitment: str | None = None) -> list[Entry]:
+    """Published entries of a published cycle (the latest accepted revision), optionally of one country or
+    one commitment (its id), with evidence and figures. For every entry at once, see ``entry_export_rows``."""
     statement = (
         select(Entry)
         .join(Report, Entry.report_id == Report.id)
-        .where(Report.id.in_(_latest_accepted()))
-        .options(
-            joinedload(Entry.commitment),
-            joinedload(Entry.report).joinedload(Report.cycle),
-            joinedload(Entry.report).joinedload(Report.country),
-            selectinload(Entry.evidence),
-            selectinload(Entry.figures),
-        )
+        .where(Report.id.in_(_latest_accepted()), Report.cycle_id == cycle_id)
         .order_by(Report.cycle_id, Report.country_id, Entry.position)
     )
-    if cycle_id is not None:
-        statement = statement.where(Report.cycle_id == cycle_id)
     if country_id is not None:
         statement = statement.where(Report.country_id == country_id)
-    return list(db.session.execute(statement).unique().scalars())
+    if commitment is not None:
+        statement = statement.join(Commitment, Entry.commitment_id == Commitment.id).where(
+            Commitment.code == commitment
+        )
+    return list(db.session.execute(_with_everything(statement)).unique().scalars())
 
 
 def entries_by_id(entry_ids: list[int]) -> dict[int, Entry]:
@@ -168,14 +223,70 @@ def entries_by_id(entry_ids: list[int]) -> dict[int, Entry]:
         select(Entry)
         .join(Report, Entry.report_id == Report.id)
         .where(Entry.id.in_(entry_ids), Report.id.in_(_latest_accepted()))
-        .options(
-            joinedload(Entry.commitment),
-            joinedload(Entry.report).joinedload(Report.cycle),
-            selectinload(Entry.evidence),
-            selectinload(Entry.figures),
-        )
     )
-    return {entry.id: entry for entry in db.session.execute(statement).unique().scalars()}
+    return {entry.id: entry for entry in db.session.execute(_with_everything(statement)).unique().scalars()}
+
+
+@dataclass(frozen=True)
+class ExportedEntry:
+    """One published entry as the open-data files give it: plain values, no ORM objects."""
+
+    cycle: str
+    country_code: str
+    country: str
+    commitment: str
+    reported_status: str | None
+    verified_status: str | None
+    narrative: str | None
+    responsible: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    evidence: list[tuple[str, str | None]]  # (title, url), in the order they were given
+    figures: list[tuple[str, int]]  # (indicator, value), by indicator
+
+
+def entry_export_rows() -> list[ExportedEntry]:
+    """Every published entry with its evidence and figures, in three queries whatever their number
+    (the entries, then each child table filtered by the same rule), as plain rows."""
+    published_entry = Entry.report_id.in_(_latest_accepted())
+    evidence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for entry_id, title, url in db.session.execute(
+        select(Evidence.entry_id, Evidence.title, Evidence.url)
+        .join(Entry, Evidence.entry_id == Entry.id)
+        .where(published_entry)
+        .order_by(Evidence.entry_id, Evidence.id)
+    ):
+        evidence[entry_id].append((title, url))
+    figures: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for entry_id, indicator, value in db.session.execute(
+        select(IndicatorValue.entry_id, IndicatorValue.indicator, IndicatorValue.value)
+        .join(Entry, IndicatorValue.entry_id == Entry.id)
+        .where(published_entry)
+        .order_by(IndicatorValue.entry_id, IndicatorValue.indicator)
+    ):
+        figures[entry_id].append((indicator, value))
+    rows = db.session.execute(
+        select(
+            Entry.id,
+            ReportingCycle.name,
+            Country.code,
+            Country.name,
+            Commitment.code,
+            Entry.reported_status,
+            Entry.assessed_status,
+            Entry.narrative,
+            Entry.responsible,
+            Entry.start_date,
+            Entry.end_date,
+        )
+        .join(Report, Entry.report_id == Report.id)
+        .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
+        .join(Country, Report.country_id == Country.id)
+        .join(Commitment, Entry.commitment_id == Commitment.id)
+        .where(published_entry)
+        .order_by(Report.cycle_id, Report.country_id, Entry.position)
+    )
+    return [ExportedEntry(*row[1:], evidence.get(row[0], []), figures.get(row[0], [])) for row in rows]
 
 
 def evidence(evidence_id: int) -> Evidence | None:
@@ -197,3 +308,10 @@ def chart(key: str) -> ChartFigure | None:
 def charts(keys: list[str]) -> dict[str, ChartFigure]:
     keys = [k for k in keys if k.startswith("public:")]
     return {c.key: c for c in db.session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
+
+
+def statistics_documents(cycle_id: int | None = None) -> list[dict[str, Any]]:
+    """The published cycles' victim statistics, already suppressed (``services.statistics``), oldest first."""
+    chosen = [c for c in reversed(cycles()) if cycle_id is None or c.id == cycle_id]
+    stored = charts([f"public:statistics:{c.id}" for c in chosen])
+    return [stored[key].table for c in chosen if (key := f"public:statistics:{c.id}") in stored]

@@ -143,8 +143,17 @@ def cycles() -> list[ReportingCycle]:
 Reply = aliased(ReviewComment)  # a comment's answer, to find comments still without one
 
 
+def _pinned_version():  # type: ignore[no-untyped-def]
+    """A cycle's framework version without its large JSON document: its hash is what ``framework_of``
+    and the pages need."""
+    return joinedload(ReportingCycle.framework_version).load_only(
+        FrameworkVersion.id, FrameworkVersion.content_hash, FrameworkVersion.is_current
+    )
+
+
 def cycle(cycle_id: int) -> ReportingCycle | None:
-    return db.session.get(ReportingCycle, cycle_id)
+    """A cycle with its framework version's hash (``services.framework_of`` then needs no query)."""
+    return db.session.get(ReportingCycle, cycle_id, options=[_pinned_version()])
 
 
 def country_cycles(country_id: int) -> list[CycleStatus]:
@@ -182,12 +191,13 @@ def report_statement(report_id: int) -> Select[tuple[Report]]:
         select(Report)
         .where(Report.id == report_id)
         .options(
-            joinedload(Report.cycle).joinedload(ReportingCycle.framework_version),
+            joinedload(Report.cycle).options(_pinned_version()),
             joinedload(Report.country),
             selectinload(Report.entries).joinedload(Entry.commitment),
             selectinload(Report.entries).selectinload(Entry.evidence),
             selectinload(Report.entries).selectinload(Entry.figures),
             selectinload(Report.comments).joinedload(ReviewComment.author),
+            selectinload(Report.statistics),
         )
     )
 
@@ -315,19 +325,24 @@ def score_export_rows(cycle_ids: list[int] | None = None) -> Iterator[Row[Any]]:
 
 
 def explained_entries(entry_ids: list[int]) -> dict[int, Entry]:
-    """The entries behind a score with their commitment, report, evidence and figures: a fixed number of queries."""
+    """The entries behind a score with their commitment, report, evidence and figures, in one query (one
+    scorecard's entries, each with one or two items of evidence and figures: few joined rows)."""
     if not entry_ids:
         return {}
-    rows = db.session.execute(
-        select(Entry)
-        .where(Entry.id.in_(entry_ids))
-        .options(
-            joinedload(Entry.commitment),
-            joinedload(Entry.report).joinedload(Report.cycle),
-            selectinload(Entry.evidence),
-            selectinload(Entry.figures),
+    rows = (
+        db.session.execute(
+            select(Entry)
+            .where(Entry.id.in_(entry_ids))
+            .options(
+                joinedload(Entry.commitment),
+                joinedload(Entry.report).joinedload(Report.cycle),
+                joinedload(Entry.evidence),
+                joinedload(Entry.figures),
+            )
         )
-    ).scalars()
+        .unique()
+        .scalars()
+    )
     return {entry.id: entry for entry in rows}
 
 

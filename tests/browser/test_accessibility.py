@@ -20,6 +20,8 @@ PUBLIC_PAGES = [
     "{explanation}",
     "/commitments/TIR-2/",
     "/methodology/",
+    "/statistics/",
+    "/statistics/?measure=victims-returned",
     "/data/",
     "/framework/",
     "/framework/instruments/tirana-2002",

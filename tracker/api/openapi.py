@@ -108,6 +108,7 @@ SCHEMAS: dict[str, Schema] = {
                     "countries": LINK,
                     "cycles": LINK,
                     "scores": LINK,
+                    "statistics": LINK,
                     "scorecard": _string("A URI template (RFC 6570): a country's scorecard."),
                 }
             ),
@@ -269,6 +270,80 @@ SCHEMAS: dict[str, Schema] = {
             "period_start": DATE,
             "period_end": DATE,
             "published_at": DATE_TIME,
+        }
+    ),
+    # -- statistics ----------------------------------------------------------------------
+    "StatisticsList": _obj(
+        {"statistics": _array(_ref("CycleStatistics"), "One document per published cycle, oldest first.")}
+    ),
+    "StatisticCell": _obj(
+        {
+            "value": {"type": ["integer", "null"], "minimum": 0, "description": "Null where it is not published."},
+            "shown": _string("As published: the count, '<5' (a count from 1 to 4) or 'c' (withheld to protect one)."),
+            "mark": _string(enum=["published", "primary", "secondary"]),
+        }
+    ),
+    "CountryStatistic": _obj(
+        {
+            "country": COUNTRY_CODE,
+            "name": _string(),
+            "value": {"type": ["integer", "null"], "minimum": 0},
+            "shown": _string(),
+            "mark": _string(enum=["published", "primary", "secondary"]),
+        }
+    ),
+    "CycleStatistics": _obj(
+        {
+            "cycle": _obj({"id": ID, "name": _string(), "period_start": DATE, "period_end": DATE}),
+            "threshold": {"type": "integer", "minimum": 3, "description": "Counts of people below it are hidden."},
+            "countries": _array(_obj({"code": COUNTRY_CODE, "name": _string()}), "Countries that gave statistics."),
+            "measures": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "totals": _array(_ref("CountryStatistic")),
+                        "region": _nullable(_ref("StatisticCell")),
+                        "breakdowns": _array(
+                            _obj(
+                                {
+                                    "id": SLUG,
+                                    "label": _string(),
+                                    "categories": _array(_obj({"id": _string(), "label": _string()})),
+                                    "rows": _array(
+                                        _obj(
+                                            {
+                                                "country": COUNTRY_CODE,
+                                                "name": _string(),
+                                                "cells": _array(_ref("StatisticCell"), "In the order of categories."),
+                                                "total": _ref("StatisticCell"),
+                                            }
+                                        )
+                                    ),
+                                    "column_totals": _array(_ref("StatisticCell")),
+                                    "total": _nullable(_ref("StatisticCell")),
+                                    "not_given": _array(
+                                        _string(), "Countries that gave the total but not this breakdown."
+                                    ),
+                                    "withheld": _array(_string(), "Countries whose breakdown is withheld whole."),
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
+            "capacity": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "kind": _string(enum=["count", "yes-no"]),
+                        "people": {"type": "boolean"},
+                        "values": _array(_ref("CountryStatistic")),
+                        "region": _nullable(_ref("StatisticCell")),
+                    }
+                )
+            ),
         }
     ),
     # -- scores --------------------------------------------------------------------------
@@ -507,6 +582,17 @@ PATHS: dict[str, Schema] = {
         ),
     ),
     "/cycles": _operation("cycles", "Published reporting cycles", "CycleList"),
+    "/statistics": _operation(
+        "statistics",
+        "Victim statistics of published cycles, with small counts suppressed",
+        "StatisticsList",
+        parameters=("CycleFilter",),
+        errors=("NotFound",),
+        description=(
+            "Aggregated counts only. Counts of people from 1 to 4 are published as '<5' and further counts are "
+            "withheld ('c') so that none can be worked out from the totals. 404 for an unpublished cycle."
+        ),
+    ),
     "/scores": _operation(
         "scores",
         "Verified scores of published cycles, filtered and paginated",

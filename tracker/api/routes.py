@@ -211,6 +211,7 @@ def index() -> Response:
             "countries": url_for("api.countries"),
             "cycles": url_for("api.cycles"),
             "scores": url_for("api.scores"),
+            "statistics": url_for("api.statistics"),
             "scorecard": url_for("api.countries") + "/{code}/scorecard{?cycle}",
         },
     )
@@ -274,6 +275,17 @@ def country(code: str) -> Response:
 def cycles() -> Response:
     _arguments()
     return jsonify(cycles=[_cycle(cycle) for cycle in published.cycles()])
+
+
+@bp.get("/statistics")
+@public
+def statistics() -> Response:
+    """Victim statistics of published cycles, suppressed exactly as on the statistics page."""
+    args = _arguments("cycle")
+    cycle_id = _integer("cycle", args["cycle"], 1, MAX_ID) if "cycle" in args else None
+    if cycle_id is not None:
+        _published_cycle(cycle_id)
+    return jsonify(statistics=published.statistics_documents(cycle_id))
 
 
 @bp.get("/scores")

@@ -1,9 +1,9 @@
 """Load the framework directory: every file checked, every problem reported, nothing half-loaded.
 
-The directory holds ``focus_areas.yaml``, ``countries.yaml``, ``methodology.yaml`` and one file per
-instrument under ``instruments/``. Each file is read as text (``textyaml``), validated against its
-schema, then the files are checked against each other (ids, references, ranges). Problems of all
-files are gathered so that one run shows everything to fix.
+The directory holds ``focus_areas.yaml``, ``countries.yaml``, ``methodology.yaml``,
+``statistics.yaml`` and one file per instrument under ``instruments/``. Each file is read as text
+(``textyaml``), validated against its schema, then the files are checked against each other (ids,
+references, ranges). Problems of all files are gathered so that one run shows everything to fix.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .schema import (
     FocusAreasFile,
     InstrumentFile,
     MethodologyFile,
+    StatisticsFile,
     parse_partial_date,
 )
 from .textyaml import Location, Problem, TextDocument, read_text_yaml
@@ -30,6 +31,7 @@ FIXED_FILES = {
     "focus_areas.yaml": FocusAreasFile,
     "countries.yaml": CountriesFile,
     "methodology.yaml": MethodologyFile,
+    "statistics.yaml": StatisticsFile,
 }
 INSTRUMENTS_DIR = "instruments"
 MAX_INSTRUMENT_FILES = 50
@@ -104,6 +106,7 @@ class _Loader:
             instruments=tuple(instrument for _, instrument in instruments),
             countries=parsed["countries.yaml"].countries,
             methodology=parsed["methodology.yaml"].methodology,
+            statistics=parsed["statistics.yaml"].statistics,
         )
         self._check_references(framework, [path for path, _ in instruments])
         return None if self.problems else framework
@@ -173,7 +176,7 @@ class _Loader:
 
     def _check_references(self, framework: Framework, instrument_paths: list[Path]) -> None:
         directory = self.directory
-        focus_path, countries_path, method_path = (directory / name for name in FIXED_FILES)
+        focus_path, countries_path, method_path, statistics_path = (directory / name for name in FIXED_FILES)
         methodology = framework.methodology
         focus_ids = {f.id for f in framework.focus_areas}
         indicator_ids = {i.id for i in methodology.indicators}
@@ -310,6 +313,40 @@ class _Loader:
                 )
             if negative.rating_cap not in band_ids:
                 self._report(method_path, (*here, "rating_cap"), f"unknown rating band {negative.rating_cap!r}")
+        self._check_statistics(framework, statistics_path)
+
+    def _check_statistics(self, framework: Framework, path: Path) -> None:
+        """Ids unique where they are stored side by side; measures name breakdowns that exist."""
+        statistics = framework.statistics
+        assert statistics is not None
+        # measures and capacity figures share one column of the statistic table
+        self._unique(
+            path,
+            [(("statistics", "measures", n, "id"), m.id) for n, m in enumerate(statistics.measures)]
+            + [(("statistics", "capacity", n, "id"), c.id) for n, c in enumerate(statistics.capacity)],
+            "measure or capacity id",
+        )
+        self._unique(
+            path,
+            ((("statistics", "breakdowns", n, "id"), b.id) for n, b in enumerate(statistics.breakdowns)),
+            "breakdown id",
+        )
+        breakdown_ids = {b.id for b in statistics.breakdowns}
+        for n, measure in enumerate(statistics.measures):
+            here = ("statistics", "measures", n)
+            for k, breakdown in enumerate(measure.breakdowns):
+                if breakdown not in breakdown_ids:
+                    self._report(path, (*here, "breakdowns", k), f"unknown breakdown {breakdown!r}")
+            self._unique_within(path, here, "breakdowns", measure.breakdowns, "breakdown")
+        for n, breakdown in enumerate(statistics.breakdowns):
+            self._unique(
+                path,
+                (
+                    (("statistics", "breakdowns", n, "categories", k, "id"), c.id)
+                    for k, c in enumerate(breakdown.categories)
+                ),
+                "category id",
+            )
 
     def _unique_within(self, path: Path, here: Location, key: str, values: tuple[str, ...], what: str) -> None:
         self._unique(path, (((*here, key, k), value) for k, value in enumerate(values)), what)

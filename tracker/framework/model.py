@@ -19,6 +19,7 @@ from .schema import (
     Instrument,
     Methodology,
     Signature,
+    Statistics,
 )
 
 
@@ -30,6 +31,8 @@ class Framework:
     instruments: tuple[Instrument, ...]
     countries: tuple[Country, ...]
     methodology: Methodology
+    # None in versions stored before the statistics section existed: their cycles ask for none
+    statistics: Statistics | None = None
 
     # -- identity -------------------------------------------------------------------------
     def to_document(self) -> dict[str, Any]:
@@ -117,6 +120,14 @@ class Framework:
         if level == "commitment":
             return f"{subject} {self.commitment(subject).title}"
         return "Overall"
+
+    def statistic_categories(self, breakdown_id: str) -> tuple[tuple[str, str], ...]:
+        """(id, label) of every category of a statistics breakdown: the countries first (by code)
+        when the breakdown is by country, then the listed categories."""
+        assert self.statistics is not None
+        breakdown = self.statistics.breakdown(breakdown_id)
+        countries = tuple((c.code, c.name) for c in self.countries) if breakdown.countries else ()
+        return countries + tuple((c.id, c.label) for c in breakdown.categories)
 
     @cached_property
     def _instruments_by_id(self) -> dict[str, Instrument]:

@@ -249,3 +249,70 @@ class Methodology:
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class MethodologyFile:
     methodology: Methodology
+
+
+# ----------------------------------------------------------------------------- statistics
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Suppression:
+    """Counts of people from 1 to ``threshold - 1`` are never published; ``secondary`` also withholds
+    whatever would let them be worked out from totals."""
+
+    threshold: Annotated[int, Field(ge=3, le=100)]
+    secondary: bool
+    description: Paragraph
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Category:
+    id: Slug
+    label: Line
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Breakdown:
+    """A way of splitting a total; with ``countries`` every framework country is a category too
+    (by its code), before the listed ones."""
+
+    id: Slug
+    label: Line
+    categories: tuple[Category, ...] = Field(min_length=1)
+    countries: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Measure:
+    """A count of people a report's statistics section asks for, and the breakdowns it may be given in."""
+
+    id: Slug
+    label: Line
+    description: Paragraph
+    breakdowns: tuple[Slug, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class CapacityFigure:
+    """A figure of assistance capacity; ``people`` says whether it counts people (and is suppressed)."""
+
+    id: Slug
+    label: Line
+    kind: Literal["count", "yes-no"]
+    people: bool
+    description: Paragraph
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Statistics:
+    title: Line
+    summary: Paragraph
+    suppression: Suppression
+    measures: tuple[Measure, ...] = Field(min_length=1)
+    breakdowns: tuple[Breakdown, ...]
+    capacity: tuple[CapacityFigure, ...]
+
+    def breakdown(self, breakdown_id: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.id == breakdown_id)
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class StatisticsFile:
+    statistics: Statistics

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, abort, render_template, request
 
 from .. import published
 from ..exports import csv_response
@@ -59,20 +59,20 @@ def _score_rows() -> Iterator[dict[str, Any]]:
 
 
 def _entry_rows() -> Iterator[dict[str, Any]]:
-    for entry in published.entries():
+    for entry in published.entry_export_rows():
         yield {
-            "cycle": entry.report.cycle.name,
-            "country_code": entry.report.country.code,
-            "country": entry.report.country.name,
-            "commitment": entry.commitment.code,
+            "cycle": entry.cycle,
+            "country_code": entry.country_code,
+            "country": entry.country,
+            "commitment": entry.commitment,
             "reported_status": entry.reported_status,
-            "verified_status": entry.assessed_status,
+            "verified_status": entry.verified_status,
             "narrative": entry.narrative,
             "responsible": entry.responsible,
             "start_date": entry.start_date.isoformat() if entry.start_date else None,
             "end_date": entry.end_date.isoformat() if entry.end_date else None,
-            "evidence": " | ".join(f"{e.title} {e.url}".strip() if e.url else e.title for e in entry.evidence),
-            "figures": "; ".join(f"{f.indicator}={f.value}" for f in entry.figures),
+            "evidence": " | ".join(f"{title} {url}".strip() if url else title for title, url in entry.evidence),
+            "figures": "; ".join(f"{indicator}={value}" for indicator, value in entry.figures),
         }
 
 
@@ -94,7 +94,11 @@ def _json(columns: tuple[tuple[str, str], ...], rows: Callable[[], Iterable[dict
 @public
 def open_data():  # type: ignore[no-untyped-def]
     return render_template(
-        "public/open_data.html", score_columns=SCORE_COLUMNS, entry_columns=ENTRY_COLUMNS, cycles=published.cycles()
+        "public/open_data.html",
+        score_columns=SCORE_COLUMNS,
+        entry_columns=ENTRY_COLUMNS,
+        statistic_columns=STATISTIC_COLUMNS,
+        cycles=published.cycles(),
     )
 
 
@@ -120,3 +124,79 @@ def entries_csv():  # type: ignore[no-untyped-def]
 @public
 def entries_json():  # type: ignore[no-untyped-def]
     return _json(ENTRY_COLUMNS, _entry_rows, "entries")
+
+
+STATISTIC_COLUMNS = (
+    ("cycle", "Reporting cycle name"),
+    ("period_start", "First day of the period the cycle covers (ISO 8601)"),
+    ("period_end", "Last day of that period (ISO 8601)"),
+    ("scope", "country, or region: the sum over the countries that gave the figure (or the breakdown)"),
+    ("country_code", "ISO 3166-1 alpha-2 code; empty for the region"),
+    ("country", "Country name; empty for the region"),
+    ("measure", "victims-identified, victims-assisted, victims-returned, or a capacity figure's id"),
+    ("breakdown", "The breakdown's id (sex, age, origin, ...); empty for a total"),
+    ("category", "The category's id (a country code for origin and destination); empty for a total"),
+    ("value", "The count; empty where it is not published"),
+    ("shown", "As published: the count, '<5' (a count from 1 to 4) or 'c' (withheld to protect one)"),
+)
+
+
+def _statistic_rows(cycle_id: int | None = None) -> Iterator[dict[str, Any]]:
+    for document in published.statistics_documents(cycle_id):
+        cycle = document["cycle"]
+        base = {"cycle": cycle["name"], "period_start": cycle["period_start"], "period_end": cycle["period_end"]}
+
+        def row(scope, code, name, measure, breakdown, category, cell, base=base):  # type: ignore[no-untyped-def]
+            return {
+                **base,
+                "scope": scope,
+                "country_code": code,
+                "country": name,
+                "measure": measure,
+                "breakdown": breakdown,
+                "category": category,
+                "value": cell["value"],
+                "shown": cell["shown"],
+            }
+
+        for measure in document["measures"]:
+            for total in measure["totals"]:
+                yield row("country", total["country"], total["name"], measure["id"], "", "", total)
+            if measure["region"]:
+                yield row("region", "", "", measure["id"], "", "", measure["region"])
+            for breakdown in measure["breakdowns"]:
+                ids = [c["id"] for c in breakdown["categories"]]
+                for line in breakdown["rows"]:
+                    for category, cell in zip(ids, line["cells"], strict=True):
+                        yield row(
+                            "country", line["country"], line["name"], measure["id"], breakdown["id"], category, cell
+                        )
+                for category, cell in zip(ids, breakdown["column_totals"], strict=True):
+                    yield row("region", "", "", measure["id"], breakdown["id"], category, cell)
+        for figure in document["capacity"]:
+            for value in figure["values"]:
+                yield row("country", value["country"], value["name"], figure["id"], "", "", value)
+            if figure["region"]:
+                yield row("region", "", "", figure["id"], "", "", figure["region"])
+
+
+def _chosen_statistics_cycle() -> int | None:
+    wanted = request.args.get("cycle")
+    if wanted is None:
+        return None
+    if not wanted.isdigit() or int(wanted) not in {c.id for c in published.cycles()}:
+        abort(404)
+    return int(wanted)
+
+
+@bp.get("/data/statistics.csv")
+@public
+def statistics_csv():  # type: ignore[no-untyped-def]
+    return _csv(STATISTIC_COLUMNS, _statistic_rows(_chosen_statistics_cycle()), "statistics.csv")
+
+
+@bp.get("/data/statistics.json")
+@public
+def statistics_json():  # type: ignore[no-untyped-def]
+    cycle_id = _chosen_statistics_cycle()
+    return _json(STATISTIC_COLUMNS, lambda: _statistic_rows(cycle_id), "statistics")

@@ -135,7 +135,7 @@ def commitment(commitment_id: str):  # type: ignore[no-untyped-def]
     entries = {}
     if cycle is not None:
         rows = {s.country_id: s for s in published.scores(cycle.id, level="commitment") if s.subject == chosen.id}
-        entries = {e.report.country_id: e for e in published.entries(cycle.id) if e.commitment.code == chosen.id}
+        entries = {e.report.country_id: e for e in published.entries(cycle.id, commitment=chosen.id)}
     return render_template(
         "public/commitment.html",
         framework=framework,

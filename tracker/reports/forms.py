@@ -117,6 +117,13 @@ class ReportForm(FlaskForm):
     send = SubmitField("Submit for review")
 
 
+class StatisticsForm(FlaskForm):
+    """The statistics section's CSRF token and version; its numbers are read by ``statistics.section``
+    because the framework decides which there are."""
+
+    version = HiddenField()
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Your answer", validators=[Length(max=5000, message="Keep your answer under 5,000 characters.")]

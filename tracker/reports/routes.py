@@ -15,10 +15,11 @@ from ..formatting import flat_errors
 from ..forms import ActionForm
 from ..models import Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
-from ..services.reporting import EDITABLE
+from ..services.reporting import EDITABLE, InvalidStatistics, save_statistics
+from ..statistics import section
 from ..uploads import StoredFile
 from . import bp
-from .forms import ReplyForm, ReportForm, form_data
+from .forms import ReplyForm, ReportForm, StatisticsForm, form_data
 
 
 def _actor() -> Actor:
@@ -205,6 +206,67 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
         reply_form=ReplyForm(),
         files={e.stored_name: e for entry in report.entries for e in entry.evidence if e.stored_name},
         indicators={i.id: i for i in framework.methodology.indicators},
+    )
+
+
+@bp.route("/<int:report_id>/statistics", methods=["GET", "POST"])
+@roles_required(Role.FOCAL_POINT)
+def statistics(report_id: int):  # type: ignore[no-untyped-def]
+    """The report's statistics section: aggregated counts, each breakdown adding up to its total."""
+    report = _own_report(report_id)
+    framework = services.framework_of(report.cycle)
+    if framework.statistics is None:
+        abort(404)  # the cycle's framework version asks for no statistics
+    editable = report.state in EDITABLE
+    form = StatisticsForm()
+    if request.method == "GET" or not editable:
+        if request.method == "POST":
+            flash(f"A {report.state.value} report cannot be changed.", "error")
+        form.version.data = str(report.version)
+        return _render_statistics(report, framework, form, editable, _saved_as_typed(report, framework))
+
+    if not form.validate() or not (form.version.data or "").isdigit():
+        abort(400)
+    values, typed, problems = section.parse(framework, request.form)
+    if not problems:
+        try:
+            save_statistics(report.id, int(form.version.data), values, _actor())
+        except (services.StaleVersion, StaleDataError):
+            form.version.data = str(_own_report(report_id).version)  # saving again now overwrites, knowingly
+            flash(
+                "Someone else saved this report after you opened it. Your figures below are not saved yet: "
+                "save again to keep them, or reload the page to see theirs.",
+                "warning",
+            )
+            return _render_statistics(report, framework, form, editable, typed), 409
+        except InvalidStatistics as invalid:
+            problems = invalid.problems
+        except services.DomainError as error:
+            flash(str(error), "error")
+            return _render_statistics(report, framework, form, editable, typed), 400
+        else:
+            flash("The statistics are saved.", "success")
+            return redirect(url_for("reports.statistics", report_id=report_id))
+    flash("Nothing was saved: correct the figures marked below.", "error")
+    return _render_statistics(report, framework, form, editable, typed, problems), 400
+
+
+def _saved_as_typed(report: Report, framework) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    saved = {(s.measure, s.breakdown, s.category): s.value for s in report.statistics}
+    return {field.name: str(saved[field.key]) for field in section.fields(framework) if field.key in saved}
+
+
+def _render_statistics(report: Report, framework, form, editable: bool, typed, problems=()):  # type: ignore[no-untyped-def]
+    return render_template(
+        "reports/statistics.html",
+        report=report,
+        framework=framework,
+        form=form,
+        editable=editable,
+        typed=typed,
+        problems=list(problems),
+        errors={problem.field: problem.message for problem in problems},
+        section=section,
     )
 
 

@@ -134,4 +134,5 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         indicators={i.id: i for i in framework.methodology.indicators},
         levels=framework.methodology.status_levels,
         posted=request.form,
+        statistics={(s.measure, s.breakdown, s.category): s.value for s in report.statistics},
     ), status

@@ -4,13 +4,13 @@ Pure Python on purpose: it reads only the framework and the facts it is given, s
 always give the same scorecard, a test can work an example by hand, and the stored scores can be
 recomputed and compared at any time. Every parameter comes from ``methodology.yaml``.
 
-Arithmetic is done in exact fractions and rounded once at the end, so that no ordering of the
-input and no float accident can move a score.
+Arithmetic is exact and rounded once at the end, so that no ordering of the input and no float
+accident can move a score. Every share of the top points has the same denominator, so a weighted
+mean is one ``Fraction`` made from integer sums (a full rescore computes hundreds of thousands).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -115,19 +115,20 @@ class ScoringError(ValueError):
 def score_country(framework: Framework, facts: CountryFacts, basis: Basis) -> Scorecard:
     """The explained scorecard of one country for one cycle, on one basis."""
     method = framework.methodology
+    points = _Points.of(method)
     current = _by_commitment(facts.entries, "entry")
     earlier = _by_commitment(facts.earlier, "earlier entry")
     negatives = _triggered_negatives(method, facts, current)
     commitments = tuple(
-        _score_commitment(framework, c.id, facts.applicable, current.get(c.id), earlier.get(c.id), basis, negatives)
+        _score_commitment(
+            framework, points, c.id, facts.applicable, current.get(c.id), earlier.get(c.id), basis, negatives
+        )
         for c in framework.commitments
     )
     by_id = {s.subject: s for s in commitments}
-    # each commitment's exact share of the top points, before any penalty: a penalty counts once per score
-    shares = {s.subject: _share(method, s.status) for s in commitments if s.status is not None}
 
     def aggregate(level: Level, subject: str, ids: Iterable[str]) -> Score:
-        return _aggregate(method, level, subject, [by_id[i] for i in ids], shares, negatives)
+        return _aggregate(method, points, level, subject, [by_id[i] for i in ids], negatives)
 
     return Scorecard(
         country=facts.country,
@@ -154,6 +155,25 @@ def _by_commitment(entries: Iterable[EntryFacts], what: str) -> dict[str, EntryF
             raise ScoringError(f"two {what} facts for {entry.commitment_id}")
         found[entry.commitment_id] = entry
     return found
+
+
+@dataclass(frozen=True)
+class _Points:
+    """The status levels' points, read once per scorecard: a commitment's share of the top points,
+    before any penalty, is ``points[status] * 100 / top`` (a penalty counts once per score)."""
+
+    points: dict[str, int]
+    top: int
+    texts: dict[str, str]  # each share as people write it, for the explanations
+
+    @classmethod
+    def of(cls, method: Methodology) -> _Points:
+        points = {level.id: level.points for level in method.status_levels}
+        top = max(points.values())
+        return cls(points, top, {status: _number(Fraction(p * 100, top)) for status, p in points.items()})
+
+    def share(self, status: str) -> Fraction:
+        return Fraction(self.points[status] * 100, self.top)
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,7 @@ def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict
 
 def _score_commitment(
     framework: Framework,
+    points: _Points,
     commitment_id: str,
     applicable: frozenset[str],
     entry: EntryFacts | None,
@@ -281,12 +302,11 @@ def _score_commitment(
             )
         )
         status = capped
-    top = max(level.points for level in method.status_levels)
-    score = _share(method, status.id)
+    score = points.share(status.id)
     rules.append(
         Rule(
             "points",
-            f"“{status.label}” earns {status.points} of {top} points: {_number(score)} out of 100. "
+            f"“{status.label}” earns {status.points} of {points.top} points: {points.texts[status.id]} out of 100. "
             f"Weight {commitment.weight}.",
         )
     )
@@ -313,18 +333,12 @@ def _score_commitment(
     )
 
 
-def _share(method: Methodology, status: str | None) -> Fraction:
-    """A status level's points as an exact share of the top level's, out of 100."""
-    points = {level.id: level.points for level in method.status_levels}
-    return Fraction(points[status] * 100, max(points.values())) if status else Fraction(0)
-
-
 def _aggregate(
     method: Methodology,
+    points: _Points,
     level: Level,
     subject: str,
     members: list[Score],
-    shares: dict[str, Fraction],
     negatives: list[_Triggered],
 ) -> Score:
     applicable = [m for m in members if m.state != "not-applicable"]
@@ -341,8 +355,9 @@ def _aggregate(
     if not scored:
         return Score(level, subject, "not-reported", None, None, tuple(rules), applicable=len(applicable))
     weights = sum(m.weight for m in scored)
-    mean = sum(Fraction(m.weight) * shares[m.subject] for m in scored) / weights
-    terms = " + ".join(f"{m.weight}×{_number(shares[m.subject])}" for m in scored)
+    # sum(weight × points × 100 / top) / weights, as one exact fraction; a scored commitment always has a status
+    mean = Fraction(sum(m.weight * points.points[m.status] for m in scored) * 100, points.top * weights)  # type: ignore[index]
+    terms = " + ".join(f"{m.weight}×{points.texts[m.status]}" for m in scored)  # type: ignore[index]
     rules.append(
         Rule(
             "weighted-mean",
@@ -389,9 +404,9 @@ def _rating(method: Methodology, score: Fraction, cap: str | None) -> str:
 
 
 def _rounded(value: Fraction) -> float:
-    """Rounded half up, as by hand: 53.125 is 53.13."""
+    """Rounded half up, as by hand: 53.125 is 53.13. floor(n/d × scale + 1/2) in integers (d > 0)."""
     scale = 10**DECIMALS
-    return math.floor(value * scale + Fraction(1, 2)) / scale
+    return ((2 * value.numerator * scale + value.denominator) // (2 * value.denominator)) / scale
 
 
 def _number(value: Fraction) -> str:

@@ -22,7 +22,7 @@ from .accounts import (
     unlock_user,
 )
 from .errors import DomainError, StaleVersion
-from .framework import FrameworkLoadResult, store_framework
+from .framework import FrameworkLoadResult, framework_of, store_framework
 from .reporting import (
     TRANSITIONS,
     EntryInput,
@@ -33,7 +33,6 @@ from .reporting import (
     accept,
     amend,
     create_cycle,
-    framework_of,
     publish_cycle,
     respond,
     resubmit,

@@ -1,10 +1,10 @@
-"""Storing a validated framework as a version."""
+"""Storing a validated framework as a version, and finding the version a cycle pinned."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from .. import audit
 from ..audit import Actor
@@ -19,9 +19,35 @@ from ..models import (
     FrameworkVersion,
     Instrument,
     InstrumentKind,
+    ReportingCycle,
     Signature,
     SignatureBasis,
 )
+from ..queries import framework_by_hash
+
+_VERSION_HASHES = "tracker.framework_version_hashes"  # Session.info: version id -> content hash
+
+
+def framework_of(cycle: ReportingCycle) -> Framework:
+    """The framework version the cycle pinned, whatever is current now.
+
+    Needs only the version's content hash: from the cycle's version if it was loaded with it (see
+    ``queries.cycle``), else from one small query per version and database session (a version's
+    content never changes), never from its large JSON document. The Framework itself is rebuilt
+    once per process and content hash (``queries.framework_by_hash``).
+    """
+    if "framework_version" not in inspect(cycle).unloaded:
+        content_hash = cycle.framework_version.content_hash
+    else:
+        hashes: dict[int, str] = db.session.info.setdefault(_VERSION_HASHES, {})
+        if cycle.framework_version_id not in hashes:
+            hashes[cycle.framework_version_id] = db.session.execute(
+                select(FrameworkVersion.content_hash).where(FrameworkVersion.id == cycle.framework_version_id)
+            ).scalar_one()  # a cycle's version is never deleted (RESTRICT)
+        content_hash = hashes[cycle.framework_version_id]
+    framework = framework_by_hash(content_hash)
+    assert framework is not None
+    return framework
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,16 @@ from ..models import (
     ReportState,
     ReviewComment,
     Role,
+    Statistic,
     User,
 )
 from ..notifications import notify
 from ..permissions import country_scope
+from ..statistics import section
 from ..uploads import StoredFile
 from . import scores
 from .errors import DomainError, StaleVersion
+from .statistics import rebuild_public_statistics
 
 # (state before, operation) -> state after
 TRANSITIONS: dict[tuple[ReportState, str], ReportState] = {
@@ -285,6 +288,7 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
         scores.rebuild_charts(
             session, framework_of, cycles, scores.Redraw.everything({cycle.id})
         )  # the public's charts now include it
+        rebuild_public_statistics(session, framework_of, [cycle.id])
         audit.record(
             session,
             "cycle_published",
@@ -374,6 +378,50 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
             object_type="report",
             object_id=report.id,
             after={"version": report.version, "entries": len(changes)},
+        )
+    return report
+
+
+class InvalidStatistics(DomainError):
+    """The statistics section does not add up; ``problems`` says where."""
+
+    def __init__(self, problems: list[section.Problem]):
+        self.problems = problems
+        super().__init__(" ".join(problem.message for problem in problems))
+
+
+def save_statistics(report_id: int, expected_version: int, values: dict[section.Key, int], actor: Actor) -> Report:
+    """Save the statistics section whole, if every breakdown adds up to its total."""
+    session = db.session
+    with write_transaction(session):
+        report = _report_for(report_id, actor, focal_point_only=True)
+        if report.state not in EDITABLE:
+            raise DomainError(f"A {report.state.value} report cannot be edited.")
+        _claim_version(report, expected_version)
+        problems = section.check(framework_of(report.cycle), values)
+        if problems:
+            raise InvalidStatistics(problems)
+        before = {(s.measure, s.breakdown, s.category): s.value for s in report.statistics}
+        # merged in place, like figures: a key kept keeps its row
+        wanted = dict(values)
+        kept = []
+        for row in report.statistics:
+            key = (row.measure, row.breakdown, row.category)
+            if key in wanted:
+                row.value = wanted.pop(key)
+                kept.append(row)
+        report.statistics = kept + [
+            Statistic(measure=m, breakdown=b, category=c, value=v) for (m, b, c), v in sorted(wanted.items())
+        ]
+        session.flush()
+        changed = sum(1 for key in before.keys() | values.keys() if before.get(key) != values.get(key))
+        audit.record(
+            session,
+            "statistics_saved",
+            actor,
+            object_type="report",
+            object_id=report.id,
+            after={"version": report.version, "figures": len(values), "changed": changed},
         )
     return report
 
@@ -575,6 +623,8 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
         report.accepted_at = utcnow()
         _record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
         _rescore(report, later_cycles=True)
+        if report.cycle.is_published:  # an amendment to a published report: the public's statistics follow
+            rebuild_public_statistics(session, framework_of, [report.cycle_id])
         notify(
             session,
             _focal_points(report.country_id),
@@ -611,6 +661,10 @@ def amend(report_id: int, actor: Actor) -> Report:
             state=ReportState.DRAFT,
         )
         amendment.entries = [_copy(entry) for entry in original.entries]
+        amendment.statistics = [
+            Statistic(measure=s.measure, breakdown=s.breakdown, category=s.category, value=s.value)
+            for s in original.statistics
+        ]
         session.add(amendment)
         session.flush()
         audit.record(

@@ -8,18 +8,22 @@ Scores are recomputed when what they depend on changes, inside the same transact
 - ``flask scores recompute``: everything, which must reproduce the stored rows exactly.
 
 Only rows whose values differ are written, and a chart is rewritten only when its JSON differs.
+Stored rows are read and compared as plain tuples and written with bulk statements: a full rescore
+handles tens of thousands of rows, and ORM objects for each cost more than the scoring itself.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..database import utcnow
 from ..framework import Framework
 from ..models import (
     ChartFigure,
@@ -51,6 +55,7 @@ ROW_FIELDS = (
     "explanation",
 )
 Progress = Callable[[int, int], None]
+ScoreKey = tuple[int, int, str, str, str]  # (cycle, country, basis, level, subject): one stored row
 
 
 @dataclass
@@ -200,6 +205,7 @@ def recompute(
         countries = [c for c in countries if c.id in wanted_countries]
     facts = _Facts(_entry_rows(session, wanted_countries))
     stored = _stored_rows(session, wanted_cycles, wanted_countries)
+    writes = _Writes()
     result = Recomputed()
     # country -> commitment -> the last accepted entry, as each basis reads it
     carried: dict[str, dict[int, dict[str, EntryFacts]]] = {basis: defaultdict(dict) for basis in BASES}
@@ -222,7 +228,7 @@ def recompute(
                         ),
                         basis,
                     )
-                    _write(session, cycle.id, country.id, basis, card.scores(), stored, result)
+                    _compare(cycle.id, country.id, basis, card.scores(), stored, writes, result)
                     result.scorecards += 1
                 if progress:
                     progress(result.scorecards // len(BASES), total)
@@ -231,80 +237,144 @@ def recompute(
                 if row.facts_verified.status is not None:
                     carried["verified"][country.id][row.facts_verified.commitment_id] = row.facts_verified
                     carried["self-reported"][country.id][row.facts_reported.commitment_id] = row.facts_reported
-    for leftover in stored.values():  # rows for subjects the framework no longer has
-        result.changes.add((leftover.cycle_id, leftover.country_id, leftover.basis, leftover.level))
-        session.delete(leftover)
+    for key, (row_id, *_) in stored.items():  # rows for subjects the framework no longer has
+        result.changes.add(key[:4])
+        writes.deleted.append(row_id)
         result.deleted += 1
-    session.flush()
+    writes.execute(session)
     if all_charts or not _has_charts(session):
         result.charts = rebuild_charts(session, framework_of, cycles, Redraw.everything(wanted_cycles))
     elif result.changes:
         result.charts = rebuild_charts(session, framework_of, cycles, Redraw.after(result.changes))
+    _mark_public_changes(session, cycles, result.changes)
     return result
 
 
 def _stored_rows(
     session: Session, cycle_ids: set[int], country_ids: set[int] | None
-) -> dict[tuple[int, int, str, str, str], StoredScore]:
-    statement = select(StoredScore).where(StoredScore.cycle_id.in_(cycle_ids))
+) -> dict[ScoreKey, tuple[int, tuple[Any, ...], str]]:
+    """The stored rows by key, as (id, the other values of ``ROW_FIELDS``, the explanation's JSON text):
+    plain tuples, only compared. The JSON stays text: decoding 50,000 explanations costs more than
+    comparing them (see ``_same_json``)."""
+    statement = select(
+        StoredScore.id,
+        StoredScore.cycle_id,
+        StoredScore.country_id,
+        StoredScore.basis,
+        StoredScore.level,
+        StoredScore.subject,
+        *(getattr(StoredScore, name) for name in ROW_FIELDS[:-1]),
+        cast(StoredScore.explanation, Text),
+    ).where(StoredScore.cycle_id.in_(cycle_ids))
     if country_ids is not None:
         statement = statement.where(StoredScore.country_id.in_(country_ids))
-    return {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in session.execute(statement).scalars()}
+    return {tuple(row[1:6]): (row[0], tuple(row[6:-1]), row[-1]) for row in session.execute(statement)}  # type: ignore[misc]
 
 
-def row_values(score: Score) -> dict[str, Any]:
-    """The stored columns of one engine score."""
-    return {
-        "state": score.state,
-        "score": score.score,
-        "rating": score.rating,
-        "weight": score.weight,
-        "reported": score.reported,
-        "applicable": score.applicable,
-        "status": score.status,
-        "carried_from": score.carried_from,
-        "entry_id": score.entry_id,
-        "penalised": bool(score.penalties),
-        "explanation": {
+def _same_json(stored: str, value: Any) -> bool:
+    """Whether a JSON column's stored text holds ``value``. SQLAlchemy writes ``json.dumps(value)``, so
+    equal text is the quick answer; other text (a row written by other means, spaced differently) is
+    decoded and compared as values."""
+    return stored == json.dumps(value) or json.loads(stored) == value
+
+
+def _row(score: Score) -> tuple[Any, ...]:
+    """The stored columns of one engine score, in ``ROW_FIELDS`` order."""
+    return (
+        score.state,
+        score.score,
+        score.rating,
+        score.weight,
+        score.reported,
+        score.applicable,
+        score.status,
+        score.carried_from,
+        score.entry_id,
+        bool(score.penalties),
+        {
             "rules": [{"code": r.code, "text": r.text} for r in score.rules],
             "counted": list(score.counted),
             "penalties": list(score.penalties),
             "reported_status": score.reported_status,
         },
-    }
+    )
 
 
-def _write(
-    session: Session,
+def row_values(score: Score) -> dict[str, Any]:
+    """The stored columns of one engine score, by name."""
+    return dict(zip(ROW_FIELDS, _row(score), strict=True))
+
+
+@dataclass
+class _Writes:
+    """Score rows to insert, update and delete, written with one bulk statement each (executemany)."""
+
+    inserted: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
+
+    def execute(self, session: Session) -> None:
+        if self.inserted:
+            session.execute(insert(StoredScore), self.inserted)
+        if self.updated:  # by primary key
+            session.execute(update(StoredScore), self.updated)
+        for start in range(0, len(self.deleted), 500):
+            chunk = self.deleted[start : start + 500]
+            session.execute(
+                delete(StoredScore).where(StoredScore.id.in_(chunk)).execution_options(synchronize_session=False)
+            )
+
+
+def _compare(
     cycle_id: int,
     country_id: int,
     basis: str,
     scores: Iterable[Score],
-    stored: dict[tuple[int, int, str, str, str], StoredScore],
+    stored: dict[ScoreKey, tuple[int, tuple[Any, ...], str]],
+    writes: _Writes,
     result: Recomputed,
 ) -> None:
+    """Stage the rows of one scorecard that are new or differ from the stored ones."""
     for score in scores:
-        values = row_values(score)
+        values = _row(score)
         existing = stored.pop((cycle_id, country_id, basis, score.level, score.subject), None)
         if existing is None:
-            session.add(
-                StoredScore(
-                    cycle_id=cycle_id,
-                    country_id=country_id,
-                    basis=basis,
-                    level=score.level,
-                    subject=score.subject,
-                    **values,
-                )
+            writes.inserted.append(
+                {
+                    "cycle_id": cycle_id,
+                    "country_id": country_id,
+                    "basis": basis,
+                    "level": score.level,
+                    "subject": score.subject,
+                    **dict(zip(ROW_FIELDS, values, strict=True)),
+                }
             )
             result.inserted += 1
-        elif any(getattr(existing, name) != values[name] for name in ROW_FIELDS):
-            for name, value in values.items():
-                setattr(existing, name, value)
+        elif existing[1] != values[:-1] or not _same_json(existing[2], values[-1]):
+            writes.updated.append({"id": existing[0], **dict(zip(ROW_FIELDS, values, strict=True))})
             result.updated += 1
         else:
             continue
         result.changes.add((cycle_id, country_id, basis, score.level))
+
+
+def _mark_public_changes(
+    session: Session, cycles: list[ReportingCycle], changes: set[tuple[int, int, str, str]]
+) -> None:
+    """Verified rows of a published cycle changed: stamp its public heatmaps as built now, even when
+    their JSON did not change (an explanation's wording, say), so that ``published.last_changed``,
+    the public pages' Last-Modified and their server-side cache see the change."""
+    moved = {c.id for c in cycles if c.published_at is not None} & {
+        cycle for cycle, _, basis, _ in changes if basis == "verified"
+    }
+    if moved:
+        keys = [region_key(cycle, "verified", view, PUBLIC_CHARTS.prefix) for cycle in moved for view in REGION_VIEWS]
+        session.execute(
+            update(ChartFigure)
+            .where(ChartFigure.key.in_(keys))
+            .values(built_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def cycles_from(session: Session, cycle: ReportingCycle) -> list[int]:
@@ -333,7 +403,7 @@ def recompute_stored(
     """
     from ..database import write_transaction
     from ..extensions import db
-    from .reporting import framework_of
+    from .framework import framework_of
 
     session = db.session
     result = Recomputed()
@@ -444,20 +514,29 @@ def rebuild_charts(
                 figures.update(
                     _country_figures(audience, framework_of, seen, redraw, country, countries, by_key, averages)
                 )
-    keys = list(figures)
-    existing = {c.key: c for c in session.execute(select(ChartFigure).where(ChartFigure.key.in_(keys))).scalars()}
-    written = 0
+    existing = {
+        key: (text, table)
+        for key, text, table in session.execute(
+            select(ChartFigure.key, ChartFigure.figure, cast(ChartFigure.table, Text)).where(
+                ChartFigure.key.in_(list(figures))
+            )
+        )
+    }
+    now = utcnow()
+    inserted: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
     for key, (figure, table) in figures.items():
         text = chartlib.to_json(figure)
-        chart = existing.pop(key, None)
-        if chart is None:
-            session.add(ChartFigure(key=key, figure=text, table=table))
-            written += 1
-        elif chart.figure != text or chart.table != table:
-            chart.figure, chart.table = text, table
-            written += 1
-    session.flush()
-    return written
+        stored = existing.get(key)
+        if stored is None:
+            inserted.append({"key": key, "figure": text, "table": table, "built_at": now})
+        elif stored[0] != text or not _same_json(stored[1], table):
+            updated.append({"key": key, "figure": text, "table": table, "built_at": now})
+    if inserted:
+        session.execute(insert(ChartFigure), inserted)
+    if updated:  # by primary key; built_at too, so that Last-Modified moves with a rewritten public chart
+        session.execute(update(ChartFigure), updated)
+    return len(inserted) + len(updated)
 
 
 _CHART_COLUMNS = (
@@ -474,6 +553,9 @@ _CHART_COLUMNS = (
     "carried_from",
     "penalised",
 )
+
+
+REGION_VIEWS = ("focus-areas", "commitments")  # the heatmaps of a cycle and basis, as _region_figures draws them
 
 
 def region_key(cycle_id: int, basis: str, view: str, prefix: str = "") -> str:
