@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import http.client
+import itertools
 import json
 import os
 import re
@@ -380,9 +381,10 @@ def _timed(module: Any, name: str, sink: list[float]) -> Iterator[None]:
 
 PHASES = (  # (module, attribute, label): inclusive wall time of every call, summed; nested ones are indented
     ("tracker.services.scores", "_entry_rows", "entry facts read (_entry_rows)"),
-    ("tracker.services.scores", "_stored_rows", "stored rows loaded as ORM objects (_stored_rows)"),
+    ("tracker.services.scores", "_stored_rows", "stored rows read as plain tuples (_stored_rows)"),
     ("tracker.services.scores", "score_country", "scoring engine (score_country)"),
-    ("tracker.services.scores", "_write", "compare and stage rows (_write)"),
+    ("tracker.services.scores", "_compare", "compare and stage rows (_compare)"),
+    ("tracker.services.scores", "_Writes.execute", "score rows written: bulk INSERT/UPDATE/DELETE (_Writes.execute)"),
     ("tracker.services.scores", "rebuild_charts", "charts (rebuild_charts, its flush included)"),
     ("tracker.services.scores", "_region_figures", "  heatmaps (_region_figures)"),
     ("tracker.services.scores", "_country_figures", "  trends and comparisons (_country_figures)"),
@@ -734,13 +736,37 @@ def _ensure_wrk() -> str | None:
     return found
 
 
+UNIQUE = "{n}"  # in a path: a number no other request of the run has, so that no cache can answer it
+_UNIQUE_PATHS = """-- every request a path of its own: {n} becomes thread-request
+local counter = 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format(nil, (string.gsub(PATH, "{n}", id .. "-" .. n)))
+end
+"""
+
+
 def wrk(url: str, path: str, headers: dict[str, str], duration: int, connections: int = 8) -> Load:
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(
-        [*command, url + path], capture_output=True, text=True, check=True, timeout=duration + 60
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if UNIQUE in path:
+            script.write(f"PATH = {json.dumps(path)}\n" + _UNIQUE_PATHS)
+            script.flush()
+            command += ["-s", script.name]
+        output = subprocess.run(
+            [*command, url + path.replace(UNIQUE, "0")],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=duration + 60,
+        ).stdout
     percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
@@ -758,6 +784,7 @@ def python_load(server: Server, path: str, headers: dict[str, str], duration: in
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + duration
+    numbers = itertools.count()
 
     def worker() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
@@ -765,7 +792,7 @@ def python_load(server: Server, path: str, headers: dict[str, str], duration: in
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", path.replace(UNIQUE, str(next(numbers))), headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -806,13 +833,14 @@ def measure_latency(server: Server, cookie: str, duration: int) -> list[Load]:
     routes = [
         ("/healthz", {}),
         ("/", browser),
+        (f"/?uncached={UNIQUE}", browser),  # the same page built for every request: what a cache miss costs
         ("/countries/AL/", browser),
         ("/review/", {**browser, "Cookie": cookie}),
     ]
     loads = []
     single = max(3, duration // 2)
     for path, headers in routes:
-        status, _, _ = server.request("GET", path, headers=headers)
+        status, _, _ = server.request("GET", path.replace(UNIQUE, "warm-up"), headers=headers)
         if status != 200:
             raise SystemExit(f"GET {path} under gunicorn gave {status}")
         say(f"load: {path}: 2 s warm-up, {duration} s with 8 connections, {single} s with 1")
@@ -822,7 +850,7 @@ def measure_latency(server: Server, cookie: str, duration: int) -> list[Load]:
                 return wrk(server.base, path, headers, seconds, connections)
             return python_load(server, path, headers, seconds, connections)
 
-        generate(8, 2)  # every worker loads the framework, gzips plotly.js and compiles the templates once
+        generate(8, 2)  # every worker loads the framework, compiles the templates and keeps the page once
         noise: list[float] = []
         with _others_cpu(server, noise):
             load = generate(8, duration)
@@ -853,19 +881,27 @@ def measure_page_weight(base: str) -> tuple[int, int, int, int, int]:
     return first, requests, repeat, repeat_requests, cached
 
 
-def profile_page(url: str, workdir: Path, path: str, repeat: int = 30) -> list[str]:
+def profile_page(url: str, workdir: Path, path: str, repeat: int = 30, built: bool = False) -> list[str]:
+    """cProfile of ``repeat`` in-process requests of ``path``: answered from the page cache, or
+    (``built``) with the cache emptied before each, so that every one renders and compresses."""
     from profiling import profile
+
+    from tracker.caching import page_cache
 
     with app_for(url, workdir) as app:
         client = app.test_client()
+        cache = page_cache(app)
         client.get(path, headers={"Accept-Encoding": "gzip, br"})
 
         def requests() -> None:
             for _ in range(repeat):
+                if built and cache is not None:
+                    cache.clear()
                 client.get(path, headers={"Accept-Encoding": "gzip, br"}).get_data()
 
         _, lines = profile(requests)
-    return [f"{repeat} requests in-process (test client, Accept-Encoding: gzip, br)", *lines]
+    how = "the page cache emptied before each" if built else "answered from the page cache"
+    return [f"{repeat} requests in-process (test client, Accept-Encoding: gzip, br), {how}", *lines]
 
 
 # ----------------------------------------------------------------------------- the report
@@ -963,7 +999,7 @@ def phase_rows(scales: list[Scale]) -> list[str]:
     top = [label for module, _a, label in PHASES if not label.startswith(" ") and module != "sqlalchemy.orm"]
     rows.append(
         [
-            "rest of recompute_stored (incl. the score rows' flush and the commit)",
+            "rest of recompute_stored (incl. the commit)",
             *(_s(total - sum(phases.get(label, 0.0) for label in top)) if total else "-" for phases, total in columns),
         ]
     )
@@ -1086,7 +1122,8 @@ def main(argv: list[str] | None = None) -> None:
                 profiles.update(found["profiles"])
         if profiles is not None:
             say("profiling / in-process at the stress scale")
-            profiles["GET / at the stress scale"] = profile_page(scales[1].url, workdir, "/")
+            profiles["GET / at the stress scale, built"] = profile_page(scales[1].url, workdir, "/", built=True)
+            profiles["GET / at the stress scale, from the page cache"] = profile_page(scales[1].url, workdir, "/")
 
         report(scales, order, loads, weight, peaks, profiles, args)
         kept = f"; databases and logs kept in {workdir}" if args.workdir else ""

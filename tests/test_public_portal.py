@@ -324,7 +324,7 @@ def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, pe
         last = [published_cycle(year, ["albania", "serbia"]) for year in (2004, 2005, 2006)][-1]
     large = counts(last)
     assert small == large, dict(zip(PUBLIC_PAGES, zip(small, large, strict=True), strict=True))
-    assert max(large) <= 10, dict(zip(PUBLIC_PAGES, large, strict=True))
+    assert max(large) <= 8, dict(zip(PUBLIC_PAGES, large, strict=True))
 
 
 def test_a_cycle_with_the_same_period_end_but_created_earlier_is_published_first(app, people):

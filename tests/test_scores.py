@@ -385,7 +385,7 @@ def test_statements_per_page_do_not_grow_with_cycles_countries_or_entries(app, p
                 services.accept(report.id, {}, actor("secretariat"))
     large = counts(later[-1])
     assert small == large
-    assert max(large) <= 12, dict(zip(PAGES, large, strict=True))
+    assert max(large) <= 9, dict(zip(PAGES, large, strict=True))
 
 
 # ----------------------------------------------------------------------------- plotly.js

@@ -26,11 +26,12 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, request_finished, session
 from flask_compress import Compress
+from werkzeug.http import http_date
 
 from . import published
 
 CACHEABLE_BLUEPRINTS = frozenset({"public", "api"})
-UNCACHED_ENDPOINTS = frozenset({"public.healthz", "public.evidence_file"})  # must ask every time; files
+UNCACHED_ENDPOINTS = frozenset({"public.evidence_file"})  # a file, sent as it is stored
 PAGE_CACHE_BYTES = 16 * 2**20  # per worker process; 0 turns the page cache off
 compress = Compress()
 
@@ -163,8 +164,12 @@ def _conditional(response: Response) -> Response:
 
 
 def _revalidate(response: Response, plain_etag: str | None) -> Response:
-    """A conditional request answered from the cache, as it is without it: against the body's own
-    ETag first (this hook), then against the encoded one (Flask-Compress, after compressing)."""
+    """A page from the cache, as it is without it: dated now, not when the first visitor got it; and a
+    conditional request checked against the body's own ETag first (this hook), then against the
+    encoded one (Flask-Compress, after compressing)."""
+    response.headers["Date"] = http_date()  # replaced where it stands, as werkzeug's make_conditional adds it
+    if not (request.if_none_match or request.if_modified_since):
+        return response
     encoded_etag = response.get_etag()[0]
     if plain_etag is not None and plain_etag != encoded_etag:
         response.set_etag(plain_etag)

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
@@ -79,6 +80,15 @@ def state() -> State:
     """The public state, in one query: a publication, a report accepted in a published cycle (an
     amendment may change only text), a public chart rebuilt (``services.scores`` also stamps a
     published cycle's public heatmaps when its verified rows change), a framework version loaded."""
+    published, accepted_at, built_at, content_hash, demo_present = db.session.execute(_state_statement()).one()
+    moments = [_utc(m) for m in (published, accepted_at, built_at) if m is not None]
+    return State(max(moments) if moments else None, content_hash, bool(demo_present))
+
+
+@cache
+def _state_statement() -> Select[Any]:
+    """Built once: it asks the same on every public request (a page from the cache costs just this),
+    and building the expression costs more than the database takes to answer it."""
     from .demo import DEMO_MARKER  # tracker.demo imports the services, which import this module
 
     accepted = (
@@ -92,11 +102,7 @@ def state() -> State:
         select(FrameworkVersion.content_hash).where(FrameworkVersion.is_current.is_(True)).limit(1).scalar_subquery()
     )
     demo = select(User.id).where(User.email == DEMO_MARKER).exists()
-    published, accepted_at, built_at, content_hash, demo_present = db.session.execute(
-        select(func.max(ReportingCycle.published_at), accepted, built, framework, demo)
-    ).one()
-    moments = [_utc(m) for m in (published, accepted_at, built_at) if m is not None]
-    return State(max(moments) if moments else None, content_hash, bool(demo_present))
+    return select(func.max(ReportingCycle.published_at), accepted, built, framework, demo)
 
 
 def last_changed() -> dt.datetime | None:

@@ -146,9 +146,7 @@ Reply = aliased(ReviewComment)  # a comment's answer, to find comments still wit
 def _pinned_version():  # type: ignore[no-untyped-def]
     """A cycle's framework version without its large JSON document: its hash is what ``framework_of``
     and the pages need."""
-    return joinedload(ReportingCycle.framework_version).load_only(
-        FrameworkVersion.id, FrameworkVersion.content_hash, FrameworkVersion.is_current
-    )
+    return joinedload(ReportingCycle.framework_version).load_only(FrameworkVersion.id, FrameworkVersion.content_hash)
 
 
 def cycle(cycle_id: int) -> ReportingCycle | None:
@@ -194,8 +192,9 @@ def report_statement(report_id: int) -> Select[tuple[Report]]:
             joinedload(Report.cycle).options(_pinned_version()),
             joinedload(Report.country),
             selectinload(Report.entries).joinedload(Entry.commitment),
-            selectinload(Report.entries).selectinload(Entry.evidence),
-            selectinload(Report.entries).selectinload(Entry.figures),
+            # joined to the entries' one query: a report's few dozen entries have one or two of each
+            selectinload(Report.entries).joinedload(Entry.evidence),
+            selectinload(Report.entries).joinedload(Entry.figures),
             selectinload(Report.comments).joinedload(ReviewComment.author),
             selectinload(Report.statistics),
         )
