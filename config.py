@@ -45,6 +45,8 @@ class Config:
         # reverse proxies in front of the app that set X-Forwarded-*: exactly how many (0 = none)
         self.PROXY_HOPS = int(env.get("TRACKER_PROXY_HOPS") or 0)
         self.UPLOAD_DIR = str(Path(env.get("TRACKER_UPLOAD_DIR") or INSTANCE_DIR / "uploads"))
+        # bytes of public pages each worker keeps (tracker.caching); 0 turns the page cache off
+        self.PAGE_CACHE_BYTES = int(env.get("TRACKER_PAGE_CACHE_BYTES") or 16 * 2**20)
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

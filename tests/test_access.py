@@ -36,6 +36,8 @@ PUBLIC_ROUTES = {
     "public.statistics",
     "public.statistics_csv",
     "public.statistics_json",
+    "public.country_plan",
+    "public.country_plan_yaml",
     "auth.login",
     "auth.invitation",
     "api.index",

@@ -551,3 +551,228 @@ def test_no_anonymous_response_shows_a_small_count_of_victims(seeded):
     client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
     page = client.get(f"/review/reports/{report_id}").get_data(as_text=True)
     assert "as reported, before suppression" in page
+
+
+def _label_then_number(label: str) -> re.Pattern[str]:
+    """The label of a figure followed by a number, whatever markup or punctuation stands between."""
+    return re.compile(re.escape(label) + r"(?:\s|:|=|</?[a-z][^>]*>)*[0-9]")
+
+
+def test_no_anonymous_response_gives_the_value_of_an_entry_figure_that_counts_victims(seeded, real_framework):
+    """An entry's figure that counts victims is one country's raw count, and may be one the statistics
+    suppress: country and explanation pages, entries.csv/json and the API scorecards never give its
+    value (the deportation figure shows only "above zero"), while the secretariat still sees it."""
+    import csv
+    import io
+    import json
+
+    from tracker import published
+    from tracker.statistics.figures import ABOVE_ZERO, NONE_REPORTED
+
+    method = real_framework.methodology
+    counting = {i.id for i in method.indicators if i.counts_victims}
+    assert counting == {
+        "victims-identified",
+        "victims-assisted",
+        "temporary-stays-granted",
+        "temporary-residence-permits",
+        "immediate-deportations",
+        "returns-assisted",
+    }
+    negative = method.negative_indicators[0]
+    assert negative.indicator in counting
+    labels = {i.id: i.label for i in method.indicators}
+
+    # what the published entries hold, as reported: (country, commitment) -> {indicator: value}
+    with seeded.app.app_context():
+        [cycle] = published.cycles()
+        reported = {
+            (e.report.country.code, e.commitment.code): {f.indicator: f.value for f in e.figures}
+            for e in published.entries(cycle.id)
+        }
+        cycle_id = cycle.id
+    victim_values = [(k, i, v) for k, figures in reported.items() for i, v in figures.items() if i in counting]
+    assert len(victim_values) > 20 and any(0 < v < 5 for *_, v in victim_values)  # small counts among them
+    deporting = [k for k, figures in reported.items() if figures.get(negative.indicator, 0) > 0]
+    assert len(deporting) == 1 and deporting[0][1] == negative.commitment
+    deporting_country = deporting[0][0]
+    other_values = {(k, i): v for k, figures in reported.items() for i, v in figures.items() if i not in counting}
+    assert other_values  # prosecutions, shelters...: published as given
+
+    client = seeded.app.test_client()
+    leaks = [_label_then_number(labels[i]) for i in sorted(counting)]
+
+    # pages: every country page and every explanation page they link to
+    explanations: set[str] = set()
+    for code in sorted({country for country, _ in reported}):
+        page = client.get(f"/countries/{code}/").get_data(as_text=True)
+        assert [p.pattern for p in leaks if p.search(page)] == [], code
+        explanations |= set(re.findall(rf'href="(/countries/{code}/{cycle_id}/[^"]+)"', page))
+    assert len(explanations) > 8 * 10
+    seen_flag = seen_note = False
+    for path in sorted(explanations):
+        page = client.get(path).get_data(as_text=True)
+        assert [p.pattern for p in leaks if p.search(page)] == [], path
+        assert " reported as " not in page, path
+        seen_flag |= f"{labels[negative.indicator]}: {ABOVE_ZERO}" in page
+        seen_note |= 'counts of victims, not published here; see the <a href="/statistics/">' in page
+    assert seen_flag and seen_note
+    tir2 = client.get(f"/countries/{deporting_country}/{cycle_id}/commitment/{negative.commitment}")
+    assert f"{labels[negative.indicator]} reported above zero on {negative.commitment}" in tir2.get_data(as_text=True)
+
+    # downloads: no victim-counting figure but the flag; the other figures as reported
+    def figures_of(text: str) -> dict[str, str]:
+        return dict(pair.split("=", 1) for pair in text.split("; ")) if text else {}
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/entries.csv").get_data(as_text=True))))
+    assert len(rows) == len(reported)
+    for row in rows:
+        key = (row["country_code"], row["commitment"])
+        given = figures_of(row["figures"])
+        expected = {i: str(v) for i, v in reported[key].items() if i not in counting}
+        if negative.indicator in reported[key]:
+            expected[negative.indicator] = ABOVE_ZERO if reported[key][negative.indicator] else NONE_REPORTED
+        assert given == expected, key
+    assert (
+        figures_of(next(r for r in rows if (r["country_code"], r["commitment"]) == deporting[0])["figures"])[
+            negative.indicator
+        ]
+        == ABOVE_ZERO
+    )
+    assert [r["figures"] for r in json.loads(client.get("/data/entries.json").data)["rows"]] == [
+        r["figures"] for r in rows
+    ]
+
+    # the API: the same, and no rule quotes the count
+    for code in sorted({country for country, _ in reported}):
+        card = client.get(f"/api/v1/countries/{code}/scorecard").get_json()
+        for commitment in card["commitments"]:
+            assert " reported as " not in json.dumps(commitment["explanation"])
+            if commitment["entry"] is None or (code, commitment["id"]) not in reported:
+                continue
+            figures = reported[(code, commitment["id"])]
+            given = {f["indicator"]: (f["value"], f["shown"]) for f in commitment["entry"]["figures"]}
+            expected = {i: (v, str(v)) for i, v in figures.items() if i not in counting}
+            if negative.indicator in figures:
+                expected[negative.indicator] = (None, ABOVE_ZERO if figures[negative.indicator] else NONE_REPORTED)
+            assert given == expected, (code, commitment["id"])
+
+    # the methodology says which figures are published only through the statistics; /data/ documents the flag
+    methodology = client.get("/methodology/").get_data(as_text=True)
+    assert 'id="figures-counting-victims"' in methodology
+    assert all(labels[i].lower() in methodology for i in counting)
+    assert f"{negative.indicator}={ABOVE_ZERO}" in client.get("/data/").get_data(as_text=True)
+
+    # the secretariat sees every figure as reported, on the review page of the same report
+    with seeded.app.app_context():
+        report_id = (
+            db.session.execute(
+                select(Report.id)
+                .join(Country, Country.id == Report.country_id)
+                .where(
+                    Report.cycle_id == cycle_id, Country.code == deporting_country, Report.state == ReportState.ACCEPTED
+                )
+                .order_by(Report.revision.desc())
+            )
+            .scalars()
+            .first()
+        )
+    client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
+    review = client.get(f"/review/reports/{report_id}").get_data(as_text=True)
+    value = reported[deporting[0]][negative.indicator]
+    assert f"{labels[negative.indicator]}: <strong>{value}</strong>" in review
+    assert [i for i in sorted(counting) if _label_then_number(labels[i]).search(review)]
+
+
+def test_the_demo_plans_are_accepted_illustrative_and_reported_on(seeded):
+    """Albania's and North Macedonia's illustrative plans, accepted before the first cycle; their reports
+    give progress that only moves forward, and entries cite the activities implementing them. Serbia's,
+    also illustrative, is submitted and waits for the secretariat: not public, no progress reported."""
+    from tracker.models import ActivityCitation, ActivityProgress, NationalPlan
+    from tracker.services.plans import plan_of
+
+    ladder = ("not-started", "under-way", "delayed", "completed")
+    with seeded.app.app_context():
+        every = {p.country.code: p for p in db.session.execute(select(NationalPlan)).scalars()}
+        assert set(every) == {"AL", "MK", "RS"}
+        assert all(p.illustrative and p.revision == 1 for p in every.values())
+        waiting = every.pop("RS")
+        plans = every
+        assert all(p.state is ReportState.ACCEPTED for p in plans.values())
+        assert waiting.state is ReportState.SUBMITTED and waiting.accepted_at is None and waiting.activity_count == 9
+        events = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_email, AuditEvent.object_id).where(
+                AuditEvent.object_type == "national_plan"
+            )
+        ).all()
+        assert ("plan_accepted", DEMO_SECRETARIAT) in {e[:2] for e in events}
+        assert ("plan_submitted", "albania@demo.example") in {e[:2] for e in events}
+        assert [e[:2] for e in events if str(e.object_id) == str(waiting.id) and e.action != "plan_imported"] == [
+            ("plan_submitted", "serbia@demo.example")
+        ]
+        first_report = db.session.execute(select(func.min(AuditEvent.id)).where(AuditEvent.action == "report_started"))
+        last_plan = db.session.execute(select(func.max(AuditEvent.id)).where(AuditEvent.action == "plan_accepted"))
+        assert last_plan.scalar_one() < first_report.scalar_one()
+
+        by_report: dict[int, dict[str, str]] = defaultdict(dict)
+        for row in db.session.execute(select(ActivityProgress)).scalars():
+            by_report[row.report_id][row.activity] = row.status
+            assert row.report.country.code in plans and row.plan_id == plans[row.report.country.code].id
+            assert not row.evidence_url or row.evidence_url.startswith("https://example.org/illustrative/")
+        reports_with_progress = [db.session.get(Report, report_id) for report_id in by_report]
+        for code, plan in plans.items():
+            activities = {a.id for a in plan_of(plan).activities}
+            mine = sorted(
+                (r for r in reports_with_progress if r.country.code == code and r.revision == 1),
+                key=lambda r: r.cycle.period_end,
+            )
+            assert [r.cycle.name for r in mine] == [c.name for c in DEMO_CYCLES], code
+            assert all(len(by_report[r.id]) >= len(activities) / 2 for r in mine)  # most activities
+            for earlier, later in zip(mine, mine[1:], strict=False):
+                for activity, status in by_report[later.id].items():
+                    before = by_report[earlier.id].get(activity)
+                    if before and {before, status} != {"under-way", "delayed"}:
+                        assert ladder.index(status) >= ladder.index(before), (code, activity, before, status)
+        cited = db.session.execute(
+            select(ActivityCitation.activity, Entry.report_id).join(Entry, Entry.id == ActivityCitation.entry_id)
+        ).all()
+        assert {report_id for _, report_id in cited} >= {r.id for r in reports_with_progress if r.revision == 1}
+    [line] = [line for line in seeded.summary.lines() if line.startswith("National Plans of Action")]
+    assert "AL: 13 activities, accepted" in line and "RS: 9 activities, submitted" in line
+    assert line.endswith("; 1 waiting for the secretariat's review") and seeded.summary.plans_to_review == 1
+
+    client = seeded.app.test_client()
+    assert client.get("/countries/AL/plan").status_code == 200
+    assert client.get("/countries/RS/plan").status_code == 404
+    assert client.get("/countries/RS/plan.yaml").status_code == 404
+    client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
+    queue = client.get("/review/").get_data(as_text=True)
+    assert "1 to review" in queue
+
+
+def test_scores_recompute_rebuilds_the_published_statistics(seeded):
+    """``flask scores recompute`` rebuilds what publish and accept build, the statistics documents
+    included; ``--check`` counts one that is missing and writes nothing."""
+    from sqlalchemy import delete
+
+    from tracker.database import write_transaction
+    from tracker.models import ChartFigure
+    from tracker.services.statistics import statistics_key
+
+    runner = seeded.app.test_cli_runner()
+    with seeded.app.app_context():
+        published = db.session.execute(
+            select(ReportingCycle.id).where(ReportingCycle.published_at.isnot(None))
+        ).scalar_one()
+        key = statistics_key(published)
+        before = db.session.get(ChartFigure, key).table
+        with write_transaction(db.session):
+            db.session.execute(delete(ChartFigure).where(ChartFigure.key == key))
+    result = runner.invoke(args=["scores", "recompute", "--check"])
+    assert result.exit_code == 1 and "1 statistics documents to rebuild" in result.output, result.output
+    result = runner.invoke(args=["scores", "recompute"])
+    assert result.exit_code == 0 and "1 statistics documents rebuilt" in result.output, result.output
+    with seeded.app.app_context():
+        assert db.session.get(ChartFigure, key).table == before
+    result = runner.invoke(args=["scores", "recompute", "--check"])
+    assert result.exit_code == 0 and "0 statistics documents to rebuild" in result.output, result.output

@@ -303,4 +303,4 @@ def test_the_whole_workflow_leaves_rows_and_charts_a_recompute_reproduces(seeded
     bulk statements is what a full recompute gives."""
     result = runner.invoke(args=["scores", "recompute", "--check"])
     assert result.exit_code == 0, result.output
-    assert "0 stored rows differ" in result.output and "0 charts to rebuild" in result.output
+    assert "0 stored rows differ" in result.output and "0 charts and 0 statistics documents to rebuild" in result.output

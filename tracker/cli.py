@@ -1,4 +1,4 @@
-"""``flask --app wsgi framework …``: validate and load the commitment framework."""
+"""The ``flask --app wsgi …`` commands: framework, users, audit, demo, notify, scores, nap."""
 
 from __future__ import annotations
 
@@ -219,18 +219,107 @@ def recompute_scores_command(cycle_name: str | None, check: bool) -> None:
             bar.update(done - bar.pos)
 
         result = scores.recompute_stored(cycle_ids, check=check, progress=progress)
+    statistics = _rebuild_statistics(cycle_ids, check=check)
     verb = "differ" if check else "changed"
     click.echo(
         f"{result.scorecards} scorecards computed; {result.rows_changed} stored rows {verb} "
         f"({result.inserted} new, {result.updated} different, {result.deleted} obsolete); "
-        f"{result.charts} charts {'to rebuild' if check else 'rebuilt'}"
+        f"{result.charts} charts and {statistics} statistics documents {'to rebuild' if check else 'rebuilt'}"
     )
-    if check and (result.rows_changed or result.charts):
+    if check and (result.rows_changed or result.charts or statistics):
         raise SystemExit(1)
+
+
+def _rebuild_statistics(cycle_ids: list[int] | None, *, check: bool) -> int:
+    """The published cycles' suppressed statistics documents built again; with ``check``, only counted."""
+    from sqlalchemy import select
+
+    from .database import write_transaction
+    from .models import ReportingCycle
+    from .services import framework_of
+    from .services.statistics import rebuild_public_statistics
+
+    session = db.session
+    if cycle_ids is None:
+        cycle_ids = list(session.execute(select(ReportingCycle.id)).scalars())
+    if check:
+        try:
+            return rebuild_public_statistics(session, framework_of, cycle_ids)
+        finally:
+            session.rollback()  # counted, never written
+    with write_transaction(session):
+        return rebuild_public_statistics(session, framework_of, cycle_ids)
+
+
+# ----------------------------------------------------------------------------- national plans
+nap_cli = AppGroup("nap", help="Import and export National Plans of Action (YAML, the format of examples/plans/).")
+
+
+def _country(code: str):  # type: ignore[no-untyped-def]
+    from .queries import country_by_code
+
+    country = country_by_code(code.upper())
+    if country is None:
+        raise click.ClickException(f"there is no country {code!r}; load the framework first")
+    return country
+
+
+@nap_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--country", "country_code", required=True, help="The plan's country (ISO 3166 alpha-2 code).")
+def nap_import_command(file: str, country_code: str) -> None:
+    """Validate FILE whole and make it the country's draft plan, for the secretariat to review."""
+    from .services import DomainError
+    from .services.plans import InvalidPlan, import_plan
+
+    country = _country(country_code)
+    try:
+        record = import_plan(country.id, Path(file).read_bytes(), CLI_ACTOR, source_name=file)
+    except InvalidPlan as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{file}: {record.activity_count} activities imported as {country.code}'s plan, "
+        f"revision {record.revision} ({record.state.value}); submit it for review on the web."
+    )
+
+
+@nap_cli.command("export")
+@click.option("--country", "country_code", required=True, help="The plan's country (ISO 3166 alpha-2 code).")
+@click.option(
+    "--revision", type=int, default=None, help="This revision (default: the newest accepted, else the newest)."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Default: stdout.")
+def nap_export_command(country_code: str, revision: int | None, output: str | None) -> None:
+    """Write the country's plan as YAML that `nap import` reads back unchanged."""
+    from sqlalchemy import select
+
+    from .models import NationalPlan
+    from .services.plans import accepted_plan, latest_plan
+
+    country = _country(country_code)
+    if revision is None:
+        record = accepted_plan(country.id) or latest_plan(country.id)
+    else:
+        record = db.session.execute(
+            select(NationalPlan).where(NationalPlan.country_id == country.id, NationalPlan.revision == revision)
+        ).scalar()
+    if record is None:
+        raise click.ClickException(f"{country.code} has no plan{f' revision {revision}' if revision else ''}")
+    if output is None:
+        click.echo(record.source, nl=False)
+    else:
+        Path(output).write_text(record.source, encoding="utf-8")
+        click.echo(f"{country.code}'s plan, revision {record.revision} ({record.state.value}), written to {output}")
 
 
 def register_commands(app: Flask) -> None:
     from .backup import backup_cli
 
-    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, backup_cli):
+    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, nap_cli, backup_cli):
         app.cli.add_command(group)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -30,11 +32,13 @@ from .audit import Actor
 from .extensions import db
 from .framework import Framework
 from .models import (
+    ActivityProgress,
     Commitment,
     Country,
     Entry,
     FrameworkVersion,
     IndicatorValue,
+    NationalPlan,
     Report,
     ReportingCycle,
     ReportState,
@@ -42,6 +46,7 @@ from .models import (
     User,
 )
 from .services import DomainError, EntryInput, EvidenceInput
+from .services.plans import ProgressInput, accept_plan, import_plan, plan_of, save_progress, submit_plan
 from .services.reporting import save_statistics
 
 DEMO_PASSWORD = "demonstration only"
@@ -66,6 +71,20 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str | None], ...] = (
     ("serbia@demo.example", "Demo Focal Point, Serbia", Role.FOCAL_POINT, "RS"),
 )
 DEMO_COUNTRIES: tuple[str, ...] = tuple(code for *_, code in DEMO_ACCOUNTS if code)
+
+# Illustrative National Plans of Action (examples/plans): imported, submitted and accepted before the
+# first cycle, so these countries' reports give progress per activity and their entries cite activities.
+# Serbia's is only submitted: the secretariat finds a plan waiting for review, and Serbia's reports give
+# no progress on it (a plan counts only once accepted).
+DEMO_PLAN_FILES = Path(__file__).resolve().parent.parent / "examples" / "plans"
+DEMO_PLAN_COUNTRIES: tuple[str, ...] = ("AL", "MK")
+DEMO_PLANS_TO_REVIEW: tuple[str, ...] = ("RS",)
+PROGRESS_LADDER = ("not-started", "under-way", "completed")
+DELAY_NOTES = (
+    "Delayed: the funds from the state budget were released only in the autumn.",
+    "Delayed: the responsible ministry changed its leadership during the year.",
+    "Delayed: the partner organisation's project ended early; a new partner is being sought.",
+)
 
 # "Today" in the demonstration's world: the 2005 report is due in eleven days.
 DEFAULT_TODAY = dt.date(2006, 3, 20)
@@ -116,6 +135,9 @@ class DemoSummary:
     published: tuple[str, ...]
     message: str
     negative_indicator: tuple[str, ...] = ()  # "CC, cycle" where an accepted report shows immediate deportations
+    plans: tuple[str, ...] = ()  # "CC: N activities, state" of each demonstration National Plan of Action
+    reports_with_progress: int = 0  # reports (every revision) that give progress on a plan's activities
+    plans_to_review: int = 0  # demonstration plans submitted and waiting for the secretariat's review
 
     @property
     def reports_by_state(self) -> dict[str, int]:
@@ -133,6 +155,12 @@ class DemoSummary:
             out.append(f"{name}: {counts}{' (published)' if name in self.published else ''}")
         if self.negative_indicator:
             out.append(f"immediate deportations reported: {', '.join(self.negative_indicator)}")
+        if self.plans:
+            out.append(
+                f"National Plans of Action (illustrative examples): {'; '.join(self.plans)}; "
+                f"progress per activity in {self.reports_with_progress} reports"
+                + (f"; {self.plans_to_review} waiting for the secretariat's review" if self.plans_to_review else "")
+            )
         return out
 
 
@@ -169,7 +197,9 @@ def seed_demo(
             f"The cycle {half_done!r} exists but the demonstration is incomplete (no {DEMO_MARKER}): "
             "start again from an empty database."
         )
-    _Seeder(random.Random(seed), framework, say, random.Random(f"statistics {seed}")).run(today)
+    _Seeder(
+        random.Random(seed), framework, say, random.Random(f"statistics {seed}"), random.Random(f"plans {seed}")
+    ).run(today)
     say("done")
     return _summary(session, created=True, message=f"Demonstration data created (seed {seed}).")
 
@@ -222,6 +252,20 @@ def _summary(session: Session | scoped_session[Session], *, created: bool, messa
         .distinct()
     ).all()
     codes = dict(session.execute(select(Country.id, Country.code)).all())
+    demo_plans = session.execute(
+        select(NationalPlan.country_id, NationalPlan.activity_count, NationalPlan.state, NationalPlan.illustrative)
+        .where(
+            NationalPlan.country_id.in_(
+                [c for c, code in codes.items() if code in DEMO_PLAN_COUNTRIES + DEMO_PLANS_TO_REVIEW]
+            )
+        )
+        .order_by(NationalPlan.country_id, NationalPlan.revision)
+    ).all()
+    plans = tuple(
+        f"{codes[country]}: {count} activities, {state.value}{'' if illustrative else ' (not illustrative)'}"
+        for country, count, state, illustrative in demo_plans
+    )
+    with_progress = session.execute(select(func.count(func.distinct(ActivityProgress.report_id)))).scalar_one()
     session.rollback()  # end the read
     return DemoSummary(
         created=created,
@@ -231,6 +275,9 @@ def _summary(session: Session | scoped_session[Session], *, created: bool, messa
         published=tuple(name for name in names if cycles.get(name) is not None),
         message=message,
         negative_indicator=tuple(sorted(f"{codes[country]}, {name}" for name, country in negative)),
+        plans=tuple(sorted(plans)),
+        reports_with_progress=with_progress,
+        plans_to_review=sum(state is ReportState.SUBMITTED for _, _, state, _ in demo_plans),
     )
 
 
@@ -520,10 +567,10 @@ SPECS: dict[str, _Spec] = {
             ("{io}: statistics of assisted victims, {year}", "io", "assisted-victims-statistics"),
         ),
         (
-            "In {year} the authorities identified {victims_identified} victims of trafficking, and "
-            "{victims_assisted} persons received assistance through the {shelter} and {ngo}.",
-            "Shelter, medical and psychological care and legal aid were given to {victims_assisted} persons, "
-            "{victims_identified} of whom the {interior} formally identified as victims.",
+            "In {year} the authorities identified victims of trafficking, who received assistance through the "
+            "{shelter} and {ngo}; the counts are in the statistics section.",
+            "Shelter, medical and psychological care and legal aid were given to the persons the {interior} "
+            "identified as victims and to possible victims referred by {ngo}.",
         ),
         budget=True,
     ),
@@ -719,10 +766,10 @@ SPECS: dict[str, _Spec] = {
         ("coordinator", "interior"),
         (("{coordinator}: national data for the Regional Clearing Point, {year}", "coordinator", "rcp-national-data"),),
         (
-            "Data on {victims_assisted} assisted victims were sent to the Regional Clearing Point for its annual "
+            "Aggregated data on assisted victims were sent to the Regional Clearing Point for its annual "
             "report on victims of trafficking in South Eastern Europe.",
-            "The {coordinator} and {io} compiled the country's figures on assisted victims ({victims_assisted} "
-            "persons) for the Regional Clearing Point.",
+            "The {coordinator} and {io} compiled the country's aggregated figures on assisted victims for the "
+            "Regional Clearing Point.",
         ),
     ),
     "MAP-2": _Spec(
@@ -739,9 +786,9 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "A memorandum between the {interior}, the {social}, {io} and {ngo} sets out who refers trafficked "
-            "persons to which service; {victims_assisted} persons were referred in {year}.",
-            "The national referral mechanism links police, social work centres and NGO shelters; "
-            "{victims_assisted} persons received assistance through it.",
+            "persons to which service; it was used throughout {year}.",
+            "The national referral mechanism links police, social work centres and NGO shelters, and assisted "
+            "persons reach its services through it.",
         ),
     ),
     "MAP-3": _Spec(
@@ -771,10 +818,10 @@ SPECS: dict[str, _Spec] = {
             ),
         ),
         (
-            "{io} and the {interior} assisted the return of {returns_assisted} trafficked persons under the "
-            "assisted voluntary return programme.",
-            "A return and reintegration programme run with {io} and {ngo} helped {returns_assisted} persons to "
-            "return safely and to find training or work.",
+            "{io} and the {interior} assisted the return of trafficked persons under the assisted voluntary "
+            "return programme.",
+            "A return and reintegration programme run with {io} and {ngo} helped trafficked persons to return "
+            "safely and to find training or work.",
         ),
         budget=True,
     ),
@@ -802,9 +849,9 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "Identification guidelines with indicators of trafficking were issued to the police and the border "
-            "police; {victims_identified} victims were identified in {year}.",
+            "police, who used them throughout {year}.",
             "The {border} interviews irregular migrants at the border with a screening form, which led to "
-            "{victims_identified} victims being identified in {year}.",
+            "victims being identified in {year}.",
         ),
         level_bias=-1,
     ),
@@ -836,9 +883,8 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "Possible victims are referred to shelters, health care and legal advice through the {social} and "
-            "{ngo}; {victims_assisted} persons were assisted in {year}.",
-            "Social work centres were instructed to accept referrals of possible victims from the police at any "
-            "hour; {victims_assisted} persons were assisted in {year}.",
+            "{ngo}, whether or not they co-operate with the police.",
+            "Social work centres were instructed to accept referrals of possible victims from the police at any hour.",
         ),
         level_bias=-1,
     ),
@@ -854,10 +900,10 @@ SPECS: dict[str, _Spec] = {
             ("{interior}: temporary stays granted to victims of trafficking, {year}", "interior", "temporary-stays"),
         ),
         (
-            "The Law on Aliens now provides a reflection period during which a victim may stay in the country; "
-            "{temporary_stays_granted} victims were granted a temporary stay in {year}.",
-            "The {interior} granted {temporary_stays_granted} victims a temporary stay under the rulebook on the "
-            "treatment of victims of trafficking.",
+            "The Law on Aliens now provides a reflection period during which a victim may stay in the country, "
+            "and temporary stays were granted under it in {year}.",
+            "The {interior} grants victims a temporary stay under the rulebook on the treatment of victims of "
+            "trafficking.",
         ),
         level_bias=-1,
     ),
@@ -874,9 +920,8 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "Victims may obtain a temporary residence permit on humanitarian grounds until the criminal "
-            "proceedings end; {temporary_residence_permits} permits were issued in {year}.",
-            "The {interior} issued {temporary_residence_permits} temporary residence permits to victims taking "
-            "part in criminal proceedings.",
+            "proceedings end; permits were issued under it in {year}.",
+            "The {interior} issues temporary residence permits to victims taking part in criminal proceedings.",
         ),
         level_bias=-1,
     ),
@@ -899,9 +944,26 @@ SPECS: dict[str, _Spec] = {
 
 DEPORTATION_ACTIVITY = (
     "Until the instruction of the {interior} took effect late in {year}, foreigners without a residence permit "
-    "were removed under the aliens law, and {immediate_deportations} identified victims were deported without a "
-    "referral to assistance."
+    "were removed under the aliens law, and identified victims were among those deported without a referral "
+    "to assistance."
 )
+
+
+def _indicator_value(indicator: Any, share: float, status: str, count: int) -> str:
+    """An indicator's value "now", as a ministry would write it: a share of a numeric target (or of
+    ``count`` for a counted indicator without one), the target itself once completed, a word
+    otherwise; nothing for an activity not started."""
+    if status == "not-started":
+        return ""
+    target = indicator.target or ""
+    number = re.match(r"\d+", target)
+    if number:
+        return f"{round(int(number.group()) * share)}{target[number.end() :]}"
+    if indicator.unit:
+        return str(max(1, round(count * share)))
+    if status == "completed":
+        return target or "yes"
+    return "in preparation"
 
 
 def _fallback_spec(title: str) -> _Spec:
@@ -1067,10 +1129,14 @@ class _Seeder:
         framework: Framework,
         say: Callable[[str], None],
         statistics_rng: random.Random | None = None,
+        plans_rng: random.Random | None = None,
     ):
         self.rng = rng
         # the statistics draw from their own stream, so adding them changed nothing else the seed writes
         self.statistics_rng = statistics_rng or random.Random(0)
+        self.plans_rng = plans_rng or random.Random(1)  # so do the plans' progress and citations
+        self.national_plans: dict[str, NationalPlan] = {}
+        self.activity_paths: dict[tuple[str, str], list[int]] = {}  # (country, activity) -> ladder step a cycle
         self.framework = framework
         self.say = say
         method = framework.methodology
@@ -1095,6 +1161,7 @@ class _Seeder:
     def run(self, today: dt.date) -> None:
         self.accounts()
         self.make_plan()
+        self.plans_of_action()
         first, second, third = DEMO_CYCLES
         countries = list(DEMO_COUNTRIES)
 
@@ -1195,6 +1262,72 @@ class _Seeder:
                     ),
                     "officials-trained": trained,
                 }
+
+    # -- National Plans of Action ---------------------------------------------------------
+    def plans_of_action(self) -> None:
+        """Import the illustrative plans, submitted by the focal point and accepted by the secretariat
+        (so the audit trail shows the review), and plan each activity's status from cycle to cycle;
+        then submit the plans left for the secretariat to review (they draw nothing from the plans' stream)."""
+        rng = self.plans_rng
+        for country in DEMO_PLAN_COUNTRIES:
+            record = self.submitted_plan(country)
+            self.national_plans[country] = accept_plan(record.id, self.staff())
+            for activity in plan_of(record).activities:
+                step = rng.choice((0, 1, 1))
+                path = [step]
+                for _ in DEMO_CYCLES[1:]:
+                    step = min(len(PROGRESS_LADDER) - 1, step + (1 if rng.random() < 0.6 else 0))
+                    path.append(step)
+                self.activity_paths[(country, activity.id)] = path
+        for country in DEMO_PLANS_TO_REVIEW:
+            self.submitted_plan(country)
+
+    def submitted_plan(self, country: str) -> NationalPlan:
+        """The country's example plan, imported as illustrative and submitted by its focal point."""
+        self.say(f"{PROFILES[country].name}: importing an illustrative National Plan of Action")
+        record = import_plan(
+            self.users[country].country_id,
+            (DEMO_PLAN_FILES / f"{country}.yaml").read_bytes(),
+            self.focal_point(country),
+            source_name=f"{country}.yaml",
+            illustrative=True,
+        )
+        return submit_plan(record.id, record.version, self.focal_point(country))
+
+    def plan_progress(self, report: Report, country: str, cycle: DemoCycle) -> dict[str, tuple[str, ...]]:
+        """Progress on most activities of the country's plan (statuses only move forward from cycle to
+        cycle), saved as the focal point would; returns the activities each commitment's entry cites."""
+        record = self.national_plans.get(country)
+        if record is None:
+            return {}
+        rng, n = self.plans_rng, DEMO_CYCLES.index(cycle)
+        progress: dict[str, ProgressInput] = {}
+        for activity in plan_of(record).activities:
+            if rng.random() < 0.15:
+                continue  # not reported on this time
+            step = self.activity_paths[(country, activity.id)][n]
+            status = PROGRESS_LADDER[step]
+            if status == "under-way" and rng.random() < 0.2:
+                status = "delayed"
+            share = (0.0, min(0.9, rng.uniform(0.25, 0.5) + 0.15 * n), 1.0)[step]
+            values = {
+                indicator.name: value
+                for indicator in activity.indicators
+                if (value := _indicator_value(indicator, share, status, rng.randint(12, 160)))
+            }
+            evidence = ""
+            if step and rng.random() < 0.6:
+                evidence = f"https://example.org/illustrative/{country.lower()}/{cycle.year + 1}/{activity.id}.pdf"
+            note = rng.choice(DELAY_NOTES) if status == "delayed" else ""
+            progress[activity.id] = ProgressInput(status, values, evidence, note)
+        save_progress(report.id, report.version, progress, self.focal_point(country))
+        cited: dict[str, tuple[str, ...]] = {}
+        for code in self.entry_ids(report):
+            implementing = [a.id for a in plan_of(record).activities if code in a.commitments and a.id in progress]
+            chosen = tuple(a for a in implementing if rng.random() < 0.85)
+            if chosen:
+                cited[code] = chosen
+        return cited
 
     # -- writing entries ----------------------------------------------------------------
     def words(self, country: str, cycle: DemoCycle, topic: str = "") -> dict[str, Any]:
@@ -1311,6 +1444,8 @@ class _Seeder:
             report = services.start_report(cycle_id, self.focal_point(country), today=day)
             reports[country] = report
             plans[country] = {code: self.entry_input(country, cycle, code) for code in self.entry_ids(report)}
+            for code, activities in self.plan_progress(report, country, cycle).items():
+                plans[country][code] = dataclasses.replace(plans[country][code], cited_activities=activities)
             written[country] = self.write(report, plans[country], 0, rng.uniform(0.3, 0.6), country)
 
         senders = [c for c in started if outcomes[c] != DRAFT]

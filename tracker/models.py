@@ -372,6 +372,9 @@ class Report(Base):
     statistics: Mapped[list[Statistic]] = relationship(
         back_populates="report", order_by="Statistic.id", cascade="all, delete-orphan"
     )
+    progress: Mapped[list[ActivityProgress]] = relationship(
+        back_populates="report", order_by="ActivityProgress.id", cascade="all, delete-orphan"
+    )
 
 
 class Entry(Base):
@@ -405,6 +408,9 @@ class Entry(Base):
     )
     figures: Mapped[list[IndicatorValue]] = relationship(
         back_populates="entry", order_by="IndicatorValue.indicator", cascade="all, delete-orphan"
+    )
+    citations: Mapped[list[ActivityCitation]] = relationship(
+        back_populates="entry", order_by="ActivityCitation.activity", cascade="all, delete-orphan"
     )
 
 
@@ -466,6 +472,81 @@ class Statistic(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     report: Mapped[Report] = relationship(back_populates="statistics")
+
+
+class NationalPlan(Base):
+    """One revision of a country's National Plan of Action, reviewed like a report.
+
+    ``source`` is the plan itself, as the YAML ``tracker.plans`` reads and writes: what
+    ``flask nap export`` prints and what every page parses. The columns beside it are copies for
+    lists and queries. ``revision`` > 1 amends an accepted plan; an accepted plan is locked.
+    """
+
+    __tablename__ = "national_plan"
+    __table_args__ = (UniqueConstraint("country_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("national_plan.id", ondelete="RESTRICT"))
+    state: Mapped[ReportState] = mapped_column(_enum(ReportState, "plan_state"), default=ReportState.DRAFT)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+    source: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300))
+    plan_status: Mapped[str] = mapped_column(String(16))  # draft | adopted | expired: the government's, not ours
+    activity_count: Mapped[int] = mapped_column(Integer)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # demo data
+    review_comment: Mapped[str | None] = mapped_column(Text)  # why the secretariat last returned it
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    country: Mapped[Country] = relationship()
+    amends: Mapped[NationalPlan | None] = relationship(remote_side=[id])
+
+
+PROGRESS_STATUSES = {
+    "not-started": "Not started",
+    "under-way": "Under way",
+    "delayed": "Delayed",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+
+class ActivityProgress(Base):
+    """What a report says about one activity of the country's plan: its status, the value of each of
+    its indicators (as written: "12 officials", "adopted"), evidence and a note."""
+
+    __tablename__ = "activity_progress"
+    __table_args__ = (UniqueConstraint("report_id", "activity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("national_plan.id", ondelete="RESTRICT"), index=True)
+    activity: Mapped[str] = mapped_column(String(64))  # the activity's id in the plan
+    status: Mapped[str] = mapped_column(String(32))  # a key of PROGRESS_STATUSES
+    indicator_values: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # indicator name -> value
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(back_populates="progress")
+    plan: Mapped[NationalPlan] = relationship()
+
+
+class ActivityCitation(Base):
+    """An entry citing an activity of the plan as what implements its commitment."""
+
+    __tablename__ = "activity_citation"
+    __table_args__ = (UniqueConstraint("entry_id", "activity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    activity: Mapped[str] = mapped_column(String(64))
+
+    entry: Mapped[Entry] = relationship(back_populates="citations")
 
 
 class ReviewComment(Base):

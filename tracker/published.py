@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, func, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
 from .models import (
+    ActivityProgress,
     ChartFigure,
     Commitment,
     Country,
@@ -29,6 +30,7 @@ from .models import (
     Evidence,
     FrameworkVersion,
     IndicatorValue,
+    NationalPlan,
     Report,
     ReportingCycle,
     ReportState,
@@ -91,12 +93,16 @@ def _state_statement() -> Select[Any]:
     and building the expression costs more than the database takes to answer it."""
     from .demo import DEMO_MARKER  # tracker.demo imports the services, which import this module
 
-    accepted = (
-        select(func.max(Report.accepted_at))
+    # the newest acceptance the public sees: a report's in a published cycle, or a National Plan of Action's
+    # (an accepted plan is public at once, on the country's page)
+    report_accepted = (
+        select(Report.accepted_at.label("at"))
         .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)
         .where(_published_cycle(), Report.state == ReportState.ACCEPTED)
-        .scalar_subquery()
     )
+    plan_accepted = select(NationalPlan.accepted_at.label("at")).where(NationalPlan.state == ReportState.ACCEPTED)
+    acceptances = union_all(report_accepted, plan_accepted).subquery()
+    accepted = select(func.max(acceptances.c.at)).scalar_subquery()
     built = select(func.max(ChartFigure.built_at)).where(ChartFigure.key.like("public:%")).scalar_subquery()
     framework = (
         select(FrameworkVersion.content_hash).where(FrameworkVersion.is_current.is_(True)).limit(1).scalar_subquery()
@@ -167,7 +173,7 @@ def score_export_rows() -> Iterator[Row[Any]]:
     return iter(db.session.execute(statement.execution_options(yield_per=1000)))
 
 
-def _latest_accepted():  # type: ignore[no-untyped-def]
+def latest_accepted_reports():  # type: ignore[no-untyped-def]
     """Reports that are the latest accepted revision for their country and cycle, in a published cycle."""
     newer = aliased(Report)
     return (
@@ -209,7 +215,7 @@ def entries(cycle_id: int, country_id: int | None = None, commitment: str | None
     statement = (
         select(Entry)
         .join(Report, Entry.report_id == Report.id)
-        .where(Report.id.in_(_latest_accepted()), Report.cycle_id == cycle_id)
+        .where(Report.id.in_(latest_accepted_reports()), Report.cycle_id == cycle_id)
         .order_by(Report.cycle_id, Report.country_id, Entry.position)
     )
     if country_id is not None:
@@ -221,15 +227,24 @@ def entries(cycle_id: int, country_id: int | None = None, commitment: str | None
     return list(db.session.execute(_with_everything(statement)).unique().scalars())
 
 
-def entries_by_id(entry_ids: list[int]) -> dict[int, Entry]:
-    """Published entries among these ids (others, unpublished, are simply absent)."""
+def entries_by_id(entry_ids: list[int], *, with_plan_progress: bool = False) -> dict[int, Entry]:
+    """Published entries among these ids (others, unpublished, are simply absent).
+
+    ``with_plan_progress``: also load each entry's citations and its report's progress per activity
+    (with the plan), one more statement whatever the number of entries, for an explanation page.
+    """
     if not entry_ids:
         return {}
     statement = (
         select(Entry)
         .join(Report, Entry.report_id == Report.id)
-        .where(Entry.id.in_(entry_ids), Report.id.in_(_latest_accepted()))
+        .where(Entry.id.in_(entry_ids), Report.id.in_(latest_accepted_reports()))
     )
+    if with_plan_progress:
+        statement = statement.options(
+            joinedload(Entry.citations),  # an entry cites a few activities: joined to the entry's one query
+            joinedload(Entry.report).selectinload(Report.progress).joinedload(ActivityProgress.plan),
+        )
     return {entry.id: entry for entry in db.session.execute(_with_everything(statement)).unique().scalars()}
 
 
@@ -254,7 +269,7 @@ class ExportedEntry:
 def entry_export_rows() -> list[ExportedEntry]:
     """Every published entry with its evidence and figures, in three queries whatever their number
     (the entries, then each child table filtered by the same rule), as plain rows."""
-    published_entry = Entry.report_id.in_(_latest_accepted())
+    published_entry = Entry.report_id.in_(latest_accepted_reports())
     evidence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for entry_id, title, url in db.session.execute(
         select(Evidence.entry_id, Evidence.title, Evidence.url)
@@ -300,7 +315,7 @@ def evidence(evidence_id: int) -> Evidence | None:
     return db.session.execute(
         select(Evidence)
         .join(Entry, Evidence.entry_id == Entry.id)
-        .where(Evidence.id == evidence_id, Entry.report_id.in_(_latest_accepted()))
+        .where(Evidence.id == evidence_id, Entry.report_id.in_(latest_accepted_reports()))
     ).scalar_one_or_none()
 
 

@@ -14,11 +14,13 @@ from .extensions import db
 from .framework import Framework
 from .models import (
     DUE_SOON,
+    ActivityProgress,
     AuditEvent,
     ChartFigure,
     Country,
     Entry,
     FrameworkVersion,
+    NationalPlan,
     Notification,
     Report,
     ReportingCycle,
@@ -213,6 +215,13 @@ def review_queue() -> list[Report]:
     )
 
 
+def plans_to_review() -> int:
+    """National plans submitted and waiting for the secretariat (the review queue counts them)."""
+    return db.session.execute(
+        select(func.count()).select_from(NationalPlan).where(NationalPlan.state == ReportState.SUBMITTED)
+    ).scalar_one()
+
+
 def cycle_reports(cycle_id: int) -> dict[int, Report]:
     """The latest report of every country in a cycle, by country id."""
     reports = db.session.execute(
@@ -323,25 +332,30 @@ def score_export_rows(cycle_ids: list[int] | None = None) -> Iterator[Row[Any]]:
     return iter(db.session.execute(statement.execution_options(yield_per=1000)))
 
 
-def explained_entries(entry_ids: list[int]) -> dict[int, Entry]:
+def explained_entries(entry_ids: list[int], *, with_plan_progress: bool = False) -> dict[int, Entry]:
     """The entries behind a score with their commitment, report, evidence and figures, in one query (one
-    scorecard's entries, each with one or two items of evidence and figures: few joined rows)."""
+    scorecard's entries, each with one or two items of evidence and figures: few joined rows).
+
+    ``with_plan_progress``: also each entry's citations and its report's progress per activity with
+    the plan (one more statement, whatever the number of entries)."""
     if not entry_ids:
         return {}
-    rows = (
-        db.session.execute(
-            select(Entry)
-            .where(Entry.id.in_(entry_ids))
-            .options(
-                joinedload(Entry.commitment),
-                joinedload(Entry.report).joinedload(Report.cycle),
-                joinedload(Entry.evidence),
-                joinedload(Entry.figures),
-            )
+    statement = (
+        select(Entry)
+        .where(Entry.id.in_(entry_ids))
+        .options(
+            joinedload(Entry.commitment),
+            joinedload(Entry.report).joinedload(Report.cycle),
+            joinedload(Entry.evidence),
+            joinedload(Entry.figures),
         )
-        .unique()
-        .scalars()
     )
+    if with_plan_progress:
+        statement = statement.options(
+            joinedload(Entry.citations),  # an entry cites a few activities: joined to the entry's one query
+            joinedload(Entry.report).selectinload(Report.progress).joinedload(ActivityProgress.plan),
+        )
+    rows = db.session.execute(statement).unique().scalars()
     return {entry.id: entry for entry in rows}
 
 

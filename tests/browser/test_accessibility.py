@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     "/countries/",
     "/countries/AL/",
     "/countries/MD/",
+    "/countries/AL/plan",
     "{explanation}",
     "/commitments/TIR-2/",
     "/methodology/",

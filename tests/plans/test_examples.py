@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tracker.plans import assess_quality, coverage
+from tracker.plans.schema import first_day, last_day
 
 from .common import EXAMPLES, FRAMEWORK, load
 
-CODES = ["AL", "MK"]
+CODES = ["AL", "MK", "RS"]
 
 
-def test_the_examples_are_albania_and_north_macedonia():
+def test_the_examples_are_albania_north_macedonia_and_serbia():
     assert sorted(path.stem for path in EXAMPLES.glob("*.yaml")) == CODES
 
 
@@ -29,6 +30,23 @@ def test_example_loads_and_says_it_is_illustrative(code):
 
 
 @pytest.mark.parametrize("code", CODES)
+def test_example_header_names_the_country_as_it_was_called_when_adopted(code):
+    path = EXAMPLES / f"{code}.yaml"
+    plan = load(path)
+    header = " ".join(
+        line.removeprefix("#").strip() for line in path.read_text(encoding="utf-8").split("\nplan:")[0].splitlines()
+    )
+    then = [
+        n.name
+        for n in FRAMEWORK.country(code).names
+        if (n.from_ is None or first_day(n.from_) <= plan.adopted_on) and plan.adopted_on <= last_day(n.until)
+    ]
+    assert all(name in header for name in then), then
+    if code == "RS":  # adopted in 2003 under the state union, after the Federal Republic of Yugoslavia
+        assert then == ["Serbia and Montenegro"] and "Federal Republic of Yugoslavia" in header
+
+
+@pytest.mark.parametrize("code", CODES)
 def test_example_cites_only_commitments_in_force_when_adopted(code):
     plan = load(EXAMPLES / f"{code}.yaml")
     in_force = {c.id for c in FRAMEWORK.applicable_commitments(code, plan.adopted_on)}
@@ -40,6 +58,7 @@ def test_example_cites_only_commitments_in_force_when_adopted(code):
     [
         ("AL", 89, {"responsible": 1, "timing": 1, "funding": 3, "indicator": 2, "dated": 0, "document": 0}),
         ("MK", 78, {"responsible": 0, "timing": 1, "funding": 4, "indicator": 2, "dated": 0, "document": 1}),
+        ("RS", 64, {"responsible": 0, "timing": 1, "funding": 5, "indicator": 1, "dated": 1, "document": 1}),
     ],
 )
 def test_example_is_deliberately_imperfect(code, score, failing):
@@ -53,6 +72,7 @@ def test_example_is_deliberately_imperfect(code, score, failing):
     [
         ("AL", 15, ("PAL-5B", "PAL-6", "PAL-7", "MAP-5", "TIR-1", "TIR-2", "TIR-3", "TIR-4", "TIR-5", "TIR-6")),
         ("MK", 20, ("PAL-6", "PAL-7", "MAP-1", "MAP-5", "TIR-6")),
+        ("RS", 17, ("PAL-5B", "PAL-5C", "PAL-6", "PAL-7", "MAP-4", "MAP-5", "TIR-4", "TIR-5")),
     ],
 )
 def test_example_covers_a_good_share_of_what_the_country_signed(code, covered, uncovered):

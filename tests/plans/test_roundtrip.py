@@ -17,7 +17,7 @@ from .common import COMMITMENT_IDS, COUNTRY_CODES, EXAMPLES, load
 PROPERTY = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.mark.parametrize("code", ["AL", "MK"])
+@pytest.mark.parametrize("code", ["AL", "MK", "RS"])
 def test_examples_round_trip(code):
     plan = load(EXAMPLES / f"{code}.yaml")
     text = dump_plan(plan)
@@ -126,7 +126,12 @@ def plans(draw: st.DrawFn) -> Plan:
                 draw(
                     st.lists(
                         st.builds(
-                            Indicator, name=TEXT, unit=optional(TEXT), baseline=optional(TEXT), target=optional(TEXT)
+                            Indicator,
+                            name=TEXT,
+                            unit=optional(TEXT),
+                            baseline=optional(TEXT),
+                            target=optional(TEXT),
+                            counts_victims=st.booleans(),
                         ),
                         max_size=2,
                     )

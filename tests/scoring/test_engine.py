@@ -414,6 +414,20 @@ def test_negative_indicator_worked_example():
         assert (scores[key].score, scores[key].rating, scores[key].penalties) == (100.0, "advanced", ()), key
 
 
+@pytest.mark.parametrize("count", [1, 3, 12])
+def test_negative_indicator_explanation_never_gives_the_count(count):
+    """Stored explanations are public and the figure counts victims: the rule says only "above zero"."""
+    scores = by_key(card(entry("TIR-2", "fully-implemented", figures=deportations(count))))
+    for key in TIR2_SCORES:
+        [rule] = [r.text for r in scores[key].rules if r.code == "negative"]
+        assert rule == (
+            "Negative indicator “Identified victims deported at once”: Immediate deportations of identified "
+            "victims reported above zero on TIR-2, so 10 points are subtracted and the rating is capped at "
+            "“Partial”."
+        ), key
+        assert str(count) not in rule.replace("10 points", "")
+
+
 def test_negative_indicator_on_a_mixed_card():
     entries = (entry("TIR-1", "fully-implemented"), entry("PAL-2A", "in-progress"))
     scores = by_key(card(*entries, entry("TIR-2", "in-progress", figures=deportations(1))))

@@ -211,6 +211,10 @@ SCHEMAS: dict[str, Schema] = {
                         "label": _string(),
                         "unit": _string(enum=["persons", "cases", "permits", "places", "facilities", "count"]),
                         "description": _string(),
+                        "counts_victims": {
+                            "type": "boolean",
+                            "description": "The figure counts victims: entries never publish its value.",
+                        },
                     }
                 )
             ),
@@ -450,7 +454,24 @@ SCHEMAS: dict[str, Schema] = {
                 )
             ),
             "evidence": _array(_ref("Evidence")),
-            "figures": _array(_obj({"indicator": SLUG, "value": {"type": "integer", "minimum": 0}})),
+            "figures": _array(
+                _obj(
+                    {
+                        "indicator": SLUG,
+                        "value": _nullable({"type": "integer", "minimum": 0}),
+                        "shown": _string(
+                            "As published: the count, or for a figure that counts victims and "
+                            "triggers a negative indicator, 'above zero' or 'none reported'.",
+                            pattern="^([0-9]+|above zero|none reported)$",
+                        ),
+                    }
+                ),
+                "The figures reported. Figures that count victims (the methodology's indicators with "
+                "`counts_victims`) are left out: counts of victims are published only in the victim statistics, "
+                "with small counts suppressed. The exception is the figure of a negative indicator "
+                "(immediate-deportations), given only as whether it is above zero: its value is null and `shown` "
+                "says 'above zero' or 'none reported'.",
+            ),
         },
         "What the country reported on the commitment, as accepted by the secretariat.",
     ),

@@ -18,8 +18,10 @@ from .. import published, queries
 from ..extensions import db
 from ..framework import Framework
 from ..framework.schema import Country as FrameworkCountry
+from ..framework.schema import Methodology
 from ..models import Country, Entry, Evidence, FrameworkVersion, ReportingCycle, StoredScore
 from ..permissions import public
+from ..statistics.figures import public_figures
 from . import bp
 from .openapi import (
     API_VERSION,
@@ -178,7 +180,9 @@ def _evidence(item: Evidence) -> dict[str, Any]:
     }
 
 
-def _entry(entry: Entry) -> dict[str, Any]:
+def _entry(entry: Entry, method: Methodology) -> dict[str, Any]:
+    """``method`` is the current methodology, whatever the cycle's version: it says which figures count victims."""
+    figures = public_figures(method, ((f.indicator, f.value) for f in entry.figures))
     return {
         "cycle_id": entry.report.cycle_id,
         "reported_status": entry.reported_status,
@@ -191,7 +195,7 @@ def _entry(entry: Entry) -> dict[str, Any]:
         if entry.budget_amount is not None
         else None,
         "evidence": [_evidence(item) for item in entry.evidence],
-        "figures": [{"indicator": f.indicator, "value": f.value} for f in entry.figures],
+        "figures": [{"indicator": f.indicator, "value": f.value, "shown": f.shown} for f in figures.shown],
     }
 
 
@@ -357,6 +361,7 @@ def scorecard(code: str) -> Response:
     entries = published.entries_by_id(
         [s.entry_id for (level, _), s in card.items() if level == "commitment" and s.entry_id is not None]
     )
+    method = _framework().methodology
 
     # in the order of the framework the cycle was reported on (its stored rows are exactly its subjects)
     return jsonify(
@@ -382,7 +387,7 @@ def scorecard(code: str) -> Response:
                 **_score_detail(s),
                 "status": s.status,
                 "carried_from": s.carried_from,
-                "entry": _entry(entries[s.entry_id]) if s.entry_id in entries else None,
+                "entry": _entry(entries[s.entry_id], method) if s.entry_id in entries else None,
             }
             for c in framework.commitments
             if (s := card.get(("commitment", c.id)))

@@ -224,12 +224,17 @@ class RatingBand:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Indicator:
-    """A figure a progress form may ask for; aggregated counts only."""
+    """A figure a progress form may ask for; aggregated counts only.
+
+    ``counts_victims``: the figure counts victims, so the public never sees its value, which could be
+    a count of 1 to 4 that the victim statistics suppress (``tracker.statistics.figures``).
+    """
 
     id: Slug
     label: Line
     unit: Literal["persons", "cases", "permits", "places", "facilities", "count"]
     description: Paragraph
+    counts_victims: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

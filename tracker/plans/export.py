@@ -99,4 +99,6 @@ def _write_activity(out: _Writer, activity: Activity) -> None:
         out.scalar(14, "unit", indicator.unit)
         out.scalar(14, "baseline", indicator.baseline)
         out.scalar(14, "target", indicator.target)
+        if indicator.counts_victims:
+            out.scalar(14, "counts_victims", "true")
     out.line(10, f"commitments: [{', '.join(_quote(c) for c in activity.commitments)}]")

@@ -49,7 +49,7 @@ class PlanError(Exception):
 def load_plan(
     source: str | bytes | os.PathLike[str],
     *,
-    commitment_ids: Collection[str],
+    commitment_ids: Collection[str] | None,
     country_codes: Collection[str] | None = None,
     source_name: str | None = None,
 ) -> Plan:
@@ -57,7 +57,8 @@ def load_plan(
 
     ``source`` is a path (``pathlib.Path`` or any ``os.PathLike``) or the YAML itself as ``str`` or
     ``bytes`` (an upload): a plain ``str`` is always read as YAML, never as a file name.
-    ``commitment_ids`` are the framework's ids the plan may cite; ``country_codes``, when given, the
+    ``commitment_ids`` are the framework's ids the plan may cite (None: any, for a plan that was
+    validated against the framework when it was stored); ``country_codes``, when given, the
     countries it may belong to. ``source_name`` is how problems name the file (default: the path as
     given, or ``<text>``).
     """
@@ -67,7 +68,8 @@ def load_plan(
         document, problems = read_text_yaml(Path(source), source_name or os.fspath(source))
     if problems:
         raise PlanError(problems)
-    context = {COMMITMENT_IDS: frozenset(commitment_ids), COUNTRY_CODES: country_codes}
+    known_ids = None if commitment_ids is None else frozenset(commitment_ids)
+    context = {COMMITMENT_IDS: known_ids, COUNTRY_CODES: country_codes}
     try:
         plan = _ADAPTER.validate_python(document.data, context=context).plan
     except ValidationError as error:

@@ -157,12 +157,18 @@ class Budget:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Indicator:
-    """How progress on an activity is measured, e.g. "officials trained", unit "persons"."""
+    """How progress on an activity is measured, e.g. "officials trained", unit "persons".
+
+    ``counts_victims``: its values are counts of victims (identified, assisted, returned…), which the
+    public never sees from a plan: such counts are published only in the victim statistics, where
+    small ones are suppressed.
+    """
 
     name: Line
     unit: Line | None = None
     baseline: Line | None = None
     target: Line | None = None
+    counts_victims: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -14,7 +14,10 @@ from flask import Response, abort, render_template, request
 from .. import published
 from ..exports import csv_response
 from ..permissions import public
+from ..services.plans import accepted_plans
+from ..statistics.figures import public_figures
 from . import bp
+from .progress import framework_or_503
 
 SCORE_COLUMNS = (
     ("cycle", "Reporting cycle name"),
@@ -45,7 +48,13 @@ ENTRY_COLUMNS = (
     ("start_date", "When the work started (ISO 8601), if given"),
     ("end_date", "When it ended or is due to end (ISO 8601), if given"),
     ("evidence", "Evidence titles and links, separated by ' | '"),
-    ("figures", "Figures reported, as indicator=value pairs separated by '; '"),
+    (
+        "figures",
+        "Figures reported, as indicator=value pairs separated by '; '. Figures that count victims are left "
+        "out: counts of victims are published only in the victim statistics, with small counts suppressed; of "
+        "immediate-deportations only whether it is above zero is given, as immediate-deportations=above zero "
+        "or immediate-deportations=none reported",
+    ),
 )
 
 
@@ -59,6 +68,7 @@ def _score_rows() -> Iterator[dict[str, Any]]:
 
 
 def _entry_rows() -> Iterator[dict[str, Any]]:
+    method = framework_or_503().methodology
     for entry in published.entry_export_rows():
         yield {
             "cycle": entry.cycle,
@@ -72,7 +82,7 @@ def _entry_rows() -> Iterator[dict[str, Any]]:
             "start_date": entry.start_date.isoformat() if entry.start_date else None,
             "end_date": entry.end_date.isoformat() if entry.end_date else None,
             "evidence": " | ".join(f"{title} {url}".strip() if url else title for title, url in entry.evidence),
-            "figures": "; ".join(f"{indicator}={value}" for indicator, value in entry.figures),
+            "figures": "; ".join(f"{f.indicator}={f.shown}" for f in public_figures(method, entry.figures).shown),
         }
 
 
@@ -99,6 +109,7 @@ def open_data():  # type: ignore[no-untyped-def]
         entry_columns=ENTRY_COLUMNS,
         statistic_columns=STATISTIC_COLUMNS,
         cycles=published.cycles(),
+        plans=accepted_plans(),
     )
 
 

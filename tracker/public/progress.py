@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from .. import published, queries, uploads
+from .. import plan_progress, published, queries, uploads
 from ..framework import Framework
 from ..permissions import public
 from ..security import draws_charts
 from ..services import scores as stored
+from ..statistics.figures import public_figures
 from . import bp
 
 VIEWS = {"focus-areas": "Focus areas", "commitments": "Commitments"}
@@ -91,8 +92,16 @@ def country(code: str):  # type: ignore[no-untyped-def]
         entries=entries,
         trend=charts.get(stored.trend_key(found.id, "public:")),
         comparison=charts.get(stored.comparison_key(cycle.id, found.id, "public:")) if cycle else None,
+        national_plan=_plan_card(found.id, framework),
         **labels(framework),
     )
+
+
+def _plan_card(country_id: int, framework: Framework):  # type: ignore[no-untyped-def]
+    """The country page's card for its accepted National Plan of Action (``tracker.public.plans``)."""
+    from .plans import summary  # that module imports this one
+
+    return summary(country_id, framework)
 
 
 @bp.get("/countries/<code>/<int:cycle_id>/<level>/<subject>")
@@ -108,15 +117,24 @@ def explanation(code: str, cycle_id: int, level: str, subject: str):  # type: ig
         abort(404)
     members = framework.members(level, score.subject)
     counted = [card[("commitment", c.id)] for c in members if ("commitment", c.id) in card]
+    one_commitment = level == "commitment"
+    entries = published.entries_by_id([s.entry_id for s in counted if s.entry_id], with_plan_progress=one_commitment)
+    # a commitment's explanation lists the plan activities implementing it (accepted plan, published entry)
+    entry = entries.get(score.entry_id) if one_commitment and score.entry_id else None
     return render_template(
         "public/explanation.html",
         framework=framework,
         country=found,
         cycle=cycle,
         score=score,
+        plan_activities=plan_progress.for_entry(entry, public=True) if entry is not None else None,
         subject_name=framework.subject_name(level, score.subject),
         commitment_scores=counted,
-        entries=published.entries_by_id([s.entry_id for s in counted if s.entry_id]),
+        entries=entries,
+        figures={
+            e.id: public_figures(framework.methodology, ((f.indicator, f.value) for f in e.figures))
+            for e in entries.values()
+        },
         **labels(framework),
     )
 

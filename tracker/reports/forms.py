@@ -18,6 +18,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -25,7 +26,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..models import PROGRESS_STATUSES
 from ..services import EntryInput, EvidenceInput
+from ..services.plans import ProgressInput
 from ..uploads import StoredFile
 
 EVIDENCE_ROWS_SPARE = 1
@@ -78,13 +81,21 @@ class EntryForm(Form):
     )
     evidence = FieldList(FormField(EvidenceForm), min_entries=0, max_entries=MAX_EVIDENCE)
     figures = FieldList(FormField(FigureForm), min_entries=0)
+    # ids of the plan's activities this entry cites; the service checks each implements the commitment
+    cited = SelectMultipleField("Cite in this entry", choices=[], validate_choice=False)
 
     def validate_end_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("The end cannot come before the start.")
 
-    def to_input(self, file_for: Callable[[EvidenceForm], StoredFile | None] = lambda row: None) -> EntryInput:
-        """The entry as the service takes it; ``file_for`` stores or keeps each row's file."""
+    def to_input(
+        self, file_for: Callable[[EvidenceForm], StoredFile | None] = lambda row: None, *, citable: bool = False
+    ) -> EntryInput:
+        """The entry as the service takes it; ``file_for`` stores or keeps each row's file.
+
+        ``citable``: the plan has activities for this commitment, so the boxes were on the page and
+        an unticked one means "no longer cited"; otherwise the entry's citations are left alone.
+        """
         return EntryInput(
             reported_status=self.reported_status.data or None,
             narrative=(self.narrative.data or "").strip() or None,
@@ -107,6 +118,7 @@ class EntryForm(Form):
                 or (row.form.url.data or "").strip()
             ),
             figures={row.indicator.data: row.value.data for row in self.figures if row.value.data is not None},
+            cited_activities=tuple(dict.fromkeys(self.cited.data or ())) if citable else None,
         )
 
 
@@ -124,6 +136,64 @@ class StatisticsForm(FlaskForm):
     version = HiddenField()
 
 
+class ProgressForm(FlaskForm):
+    """The plan-progress page's CSRF token and report version; its fields are named after the plan's
+    activities and indicators (``p.<activity>.<part>``), so they are read by ``parse_progress``."""
+
+    version = HiddenField()
+
+
+PROGRESS_CHOICES = [("", "Not reported"), *PROGRESS_STATUSES.items()]
+
+
+def progress_name(activity_id: str, part: str, indicator: str | None = None) -> str:
+    """The form field name of one part of an activity's progress: status, value, evidence or note."""
+    return f"p.{activity_id}.{part}" + (f".{indicator}" if indicator is not None else "")
+
+
+def parse_progress(formdata) -> tuple[dict[str, ProgressInput], dict[str, str]]:  # type: ignore[no-untyped-def]
+    """What the progress form says, by activity id, and every value as typed (to show it again).
+
+    Any activity or indicator named in the form is passed on, known or not: the service refuses
+    the unknown ones, so a forged field is an error shown to the person, never silently dropped.
+    """
+    typed: dict[str, str] = {}
+    parts: dict[str, dict[str, object]] = {}
+    for name in formdata:
+        pieces = name.split(".", 3)
+        if len(pieces) < 3 or pieces[0] != "p" or not pieces[1]:
+            continue
+        value = formdata.get(name) or ""
+        typed[name] = value
+        given = parts.setdefault(pieces[1], {"values": {}})
+        if pieces[2] == "value" and len(pieces) == 4:
+            given["values"][pieces[3]] = value  # type: ignore[index]
+        elif pieces[2] in ("status", "evidence", "note") and len(pieces) == 3:
+            given[pieces[2]] = value.strip()
+    progress = {
+        activity_id: ProgressInput(
+            status=str(given.get("status", "")),
+            indicator_values=dict(given["values"]),  # type: ignore[call-overload]
+            evidence_url=str(given.get("evidence", "")),
+            note=str(given.get("note", "")),
+        )
+        for activity_id, given in parts.items()
+    }
+    return progress, typed
+
+
+def progress_as_typed(rows) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Saved progress rows as the form's values."""
+    typed: dict[str, str] = {}
+    for row in rows:
+        typed[progress_name(row.activity, "status")] = row.status
+        typed[progress_name(row.activity, "evidence")] = row.evidence_url or ""
+        typed[progress_name(row.activity, "note")] = row.note or ""
+        for indicator, value in (row.indicator_values or {}).items():
+            typed[progress_name(row.activity, "value", indicator)] = value
+    return typed
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Your answer", validators=[Length(max=5000, message="Keep your answer under 5,000 characters.")]
@@ -131,8 +201,10 @@ class ReplyForm(FlaskForm):
     submit = SubmitField("Send answer")
 
 
-def form_data(report, framework) -> dict:  # type: ignore[no-untyped-def]
-    """The report as the form's initial data, with one spare evidence row per entry."""
+def form_data(report, framework, cited: dict[int, list[str]] | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """The report as the form's initial data, with one spare evidence row per entry; ``cited`` gives
+    each entry's cited activities (read in one query by the view)."""
+    cited = cited or {}
     entries = []
     for entry in report.entries:
         commitment = framework.commitment(entry.commitment.code)
@@ -153,6 +225,7 @@ def form_data(report, framework) -> dict:  # type: ignore[no-untyped-def]
                 "budget_currency": entry.budget_currency,
                 "evidence": evidence + [{}] * EVIDENCE_ROWS_SPARE,
                 "figures": [{"indicator": i, "value": figures.get(i)} for i in commitment.indicators],
+                "cited": cited.get(entry.id, []),
             }
         )
     return {"version": str(report.version), "entries": entries}

@@ -8,18 +8,30 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import BuildError
 
-from .. import diffs, queries, services, uploads
+from .. import diffs, plan_progress, queries, services, uploads
 from ..audit import Actor
 from ..formatting import flat_errors
 from ..forms import ActionForm
-from ..models import Report, ReportState, Role
+from ..models import PROGRESS_STATUSES, Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
+from ..services.plans import InvalidProgress, plan_of, report_plan, save_progress
 from ..services.reporting import EDITABLE, InvalidStatistics, save_statistics
 from ..statistics import section
 from ..uploads import StoredFile
 from . import bp
-from .forms import ReplyForm, ReportForm, StatisticsForm, form_data
+from .forms import (
+    PROGRESS_CHOICES,
+    ProgressForm,
+    ReplyForm,
+    ReportForm,
+    StatisticsForm,
+    form_data,
+    parse_progress,
+    progress_as_typed,
+    progress_name,
+)
 
 
 def _actor() -> Actor:
@@ -63,7 +75,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET" or not editable:
         if request.method == "POST":
             flash(f"A {report.state.value} report cannot be changed.", "error")
-        form = ReportForm(data=form_data(report, framework))
+        form = ReportForm(data=form_data(report, framework, plan_progress.citations_by_entry(report.id)))
         return _render(report, framework, form, editable)
 
     form = ReportForm()
@@ -80,7 +92,15 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         flash("Nothing was saved: an answer to a comment is too long.", "error")
         return _render(report, framework, form, editable, reply_errors=too_long), 400
     file_for, refused, new_files = _file_keeper(report)
-    changes = {int(sub.form.entry_id.data): sub.form.to_input(file_for) for sub in form.entries}
+    record = report_plan(report)
+    citable = plan_progress.citable_activities(plan_of(record) if record else None)
+    codes = {entry.id: entry.commitment.code for entry in report.entries}
+    changes = {
+        int(sub.form.entry_id.data): sub.form.to_input(
+            file_for, citable=bool(citable.get(codes.get(int(sub.form.entry_id.data), "")))
+        )
+        for sub in form.entries
+    }
     try:
         saved = services.save_draft(report.id, int(form.version.data), changes, _actor())
     except (services.StaleVersion, StaleDataError):
@@ -194,8 +214,18 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
     for sub in form.entries:
         sub.form.reported_status.choices = levels
     entries = {entry.id: entry for entry in report.entries}
+    record = report_plan(report)
+    plan = plan_of(record) if record is not None else None
     return render_template(
         "reports/report.html",
+        plan_record=record,
+        plan=plan,
+        citable=plan_progress.citable_activities(plan),
+        progress=plan_progress.progress_by_activity(report),
+        progress_statuses=PROGRESS_STATUSES,
+        plan_reported=sum(1 for a in plan.activities if a.id in {row.activity for row in report.progress})
+        if plan
+        else 0,
         report=report,
         framework=framework,
         form=form,
@@ -249,6 +279,76 @@ def statistics(report_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("reports.statistics", report_id=report_id))
     flash("Nothing was saved: correct the figures marked below.", "error")
     return _render_statistics(report, framework, form, editable, typed, problems), 400
+
+
+@bp.route("/<int:report_id>/plan", methods=["GET", "POST"], endpoint="plan_progress")
+@roles_required(Role.FOCAL_POINT)
+def plan_progress_page(report_id: int):  # type: ignore[no-untyped-def]
+    """Progress on each activity of the country's National Plan of Action, in this report."""
+    report = _own_report(report_id)
+    record = report_plan(report)
+    editable = report.state in EDITABLE and record is not None
+    form = ProgressForm()
+    if request.method == "GET" or not editable:
+        if request.method == "POST":
+            flash(
+                "There is no accepted National Plan of Action to report on."
+                if record is None
+                else f"A {report.state.value} report cannot be changed.",
+                "error",
+            )
+        form.version.data = str(report.version)
+        return _render_progress(report, record, form, editable, progress_as_typed(report.progress))
+
+    if not form.validate() or not (form.version.data or "").isdigit():
+        abort(400)
+    progress, typed = parse_progress(request.form)
+    try:
+        save_progress(report.id, int(form.version.data), progress, _actor())
+    except (services.StaleVersion, StaleDataError):
+        form.version.data = str(_own_report(report_id).version)  # saving again now overwrites, knowingly
+        flash(
+            "Someone else saved this report after you opened it. Your progress below is not saved yet: "
+            "save again to keep it, or reload the page to see theirs.",
+            "warning",
+        )
+        return _render_progress(report, record, form, editable, typed), 409
+    except InvalidProgress as invalid:
+        flash("Nothing was saved: correct the activities marked below.", "error")
+        return _render_progress(report, record, form, editable, typed, invalid.problems), 400
+    except services.DomainError as error:
+        flash(str(error), "error")
+        return _render_progress(report, record, form, editable, typed), 400
+    flash("The progress on the plan is saved.", "success")
+    return redirect(url_for("reports.plan_progress", report_id=report_id))
+
+
+def _plan_page_url() -> str:
+    """The focal point's plan page (another part of the app); its plain address if not registered."""
+    try:
+        return url_for("reports.plan")
+    except BuildError:
+        return f"{request.script_root}/reports/plan"
+
+
+def _render_progress(report: Report, record, form, editable: bool, typed, problems=None):  # type: ignore[no-untyped-def]
+    plan = plan_of(record) if record is not None else None
+    known = {activity.id for activity in plan.activities} if plan is not None else set()
+    return render_template(
+        "reports/plan_progress.html",
+        report=report,
+        record=record,
+        plan=plan,
+        form=form,
+        editable=editable,
+        typed=typed,
+        problems=problems or {},
+        unknown_problems={a: m for a, m in (problems or {}).items() if a not in known},
+        choices=PROGRESS_CHOICES,
+        name=progress_name,
+        reported=sum(1 for row in report.progress if row.activity in known),
+        plan_url=_plan_page_url(),
+    )
 
 
 def _saved_as_typed(report: Report, framework) -> dict[str, str]:  # type: ignore[no-untyped-def]

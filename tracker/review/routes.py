@@ -8,11 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import queries, services
+from .. import plan_progress, queries, services
 from ..audit import Actor
 from ..forms import ActionForm
-from ..models import Report, ReportState
+from ..models import PROGRESS_STATUSES, Report, ReportState
 from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
+from ..services.plans import plan_of, report_plan
 from . import bp
 from .forms import AcceptForm, CycleForm, ReturnForm
 
@@ -24,7 +25,12 @@ def _actor() -> Actor:
 @bp.get("/")
 @roles_required(*STAFF)
 def queue():  # type: ignore[no-untyped-def]
-    return render_template("review/queue.html", reports=queries.review_queue(), now=dt.datetime.now(dt.UTC))
+    return render_template(
+        "review/queue.html",
+        reports=queries.review_queue(),
+        plans_to_review=queries.plans_to_review(),
+        now=dt.datetime.now(dt.UTC),
+    )
 
 
 @bp.route("/cycles", methods=["GET", "POST"])
@@ -123,6 +129,8 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
             )
             status = 409
         report = queries.report_with_everything(report_id)
+    plan_record = report_plan(report)
+    plan = plan_of(plan_record) if plan_record is not None else None
     return render_template(
         "review/report.html",
         report=report,
@@ -135,4 +143,10 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         levels=framework.methodology.status_levels,
         posted=request.form,
         statistics={(s.measure, s.breakdown, s.category): s.value for s in report.statistics},
+        plan_record=plan_record,
+        plan=plan,
+        activities={a.id: a for a in plan.activities} if plan is not None else {},
+        progress=plan_progress.progress_by_activity(report),
+        progress_statuses=PROGRESS_STATUSES,
+        cited=plan_progress.citations_by_entry(report.id),
     ), status

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from .. import queries, services
+from .. import plan_progress, queries, services
 from ..exports import csv_response
 from ..permissions import STAFF, roles_required
 from ..scoring import BASES
@@ -98,6 +98,9 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
     members = framework.members(level, subject)
     commitment_scores = [card[(basis, "commitment", c.id)] for c in members if (basis, "commitment", c.id) in card]
     entry_ids = [s.entry_id for s in commitment_scores if s.entry_id]
+    entries = queries.explained_entries(entry_ids, with_plan_progress=level == "commitment")
+    # a commitment's explanation lists the activities of the country's plan that implement it
+    entry = entries.get(score.entry_id) if level == "commitment" and score.entry_id else None
     return render_template(
         "review/explanation.html",
         cycle=cycle,
@@ -109,7 +112,8 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
         other=card.get((BASES[1] if basis == BASES[0] else BASES[0], level, subject)),
         subject_name=framework.subject_name(level, subject),
         commitment_scores=commitment_scores,
-        entries=queries.explained_entries(entry_ids),
+        entries=entries,
+        plan_activities=plan_progress.for_entry(entry, public=False) if entry is not None else None,
         comments=queries.entry_comments(entry_ids),
     )
 

@@ -196,8 +196,9 @@ def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict
         if negative.commitment not in facts.applicable or value <= 0 or (entry and entry.status is None):
             continue
         figure = indicators[negative.indicator].label if negative.indicator in indicators else negative.indicator
+        # never the count: stored explanations are public, and the figure may count a few victims
         text = (
-            f"Negative indicator “{negative.label}”: {figure} reported as {value} on {negative.commitment}, "
+            f"Negative indicator “{negative.label}”: {figure} reported above zero on {negative.commitment}, "
             f"so {_number(Fraction(negative.penalty))} points are subtracted and the rating is capped at "
             f"“{bands[negative.rating_cap].label}”."
         )

@@ -26,12 +26,15 @@ from ..extensions import db
 from ..framework import Framework
 from ..models import (
     DUE_SOON,
+    ActivityCitation,
+    ActivityProgress,
     Commitment,
     Country,
     Entry,
     Evidence,
     FrameworkVersion,
     IndicatorValue,
+    NationalPlan,
     Report,
     ReportingCycle,
     ReportState,
@@ -46,6 +49,7 @@ from ..statistics import section
 from ..uploads import StoredFile
 from . import scores
 from .errors import DomainError, StaleVersion
+from .framework import framework_of
 from .statistics import rebuild_public_statistics
 
 # (state before, operation) -> state after
@@ -89,15 +93,16 @@ class EntryInput:
     budget_currency: str | None = None
     evidence: tuple[EvidenceInput, ...] = ()
     figures: dict[str, int] = field(default_factory=dict)
+    cited_activities: tuple[str, ...] | None = None  # ids in the report's plan; None leaves citations as they are
 
 
 # ----------------------------------------------------------------------------- checks
-def _require_staff(actor: Actor) -> None:
+def require_staff(actor: Actor) -> None:
     if actor.user is None or not actor.user.is_staff:
         raise NotAllowed("Only the secretariat can do this.")
 
 
-def _report_for(report_id: int, actor: Actor, *, focal_point_only: bool = False) -> Report:
+def report_for(report_id: int, actor: Actor, *, focal_point_only: bool = False) -> Report:
     """The report, if the actor may act on it: its own country's focal point, or staff."""
     report = db.session.get(Report, report_id)
     user = actor.user
@@ -111,17 +116,25 @@ def _report_for(report_id: int, actor: Actor, *, focal_point_only: bool = False)
     return report
 
 
-def _move(report: Report, operation: str) -> tuple[ReportState, ReportState]:
-    after = TRANSITIONS.get((report.state, operation))
+Reviewed = Report | NationalPlan  # what goes through the review: the same states and operations
+
+
+def move(item: Reviewed, operation: str) -> tuple[ReportState, ReportState]:
+    """Apply one transition of ``TRANSITIONS`` to a report or a plan; refused in any other state."""
+    after = TRANSITIONS.get((item.state, operation))
     if after is None:
-        raise DomainError(f"A {report.state.value} report cannot be {_PAST[operation]}.")
-    before = report.state
-    report.state = after
-    report.updated_at = utcnow()  # the mapper's version_id_col bumps ``version`` with this update
+        raise DomainError(f"A {item.state.value} {_noun(item)} cannot be {PAST[operation]}.")
+    before = item.state
+    item.state = after
+    item.updated_at = utcnow()  # the mapper's version_id_col bumps ``version`` with this update
     return before, after
 
 
-_PAST = {
+def _noun(item: Reviewed) -> str:
+    return "plan" if isinstance(item, NationalPlan) else "report"
+
+
+PAST = {
     "submit": "submitted",
     "return_for_revision": "returned",
     "resubmit": "resubmitted",
@@ -129,25 +142,30 @@ _PAST = {
 }
 
 
-def _record_move(
-    action: str, actor: Actor, report: Report, states: tuple[ReportState, ReportState], **details: object
+def record_move(
+    action: str,
+    actor: Actor,
+    item: Reviewed,
+    states: tuple[ReportState, ReportState],
+    *,
+    after: dict[str, object] | None = None,
+    **details: object,
 ) -> None:
     """The audit row of a transition: the state before and after, and what else the operation says."""
-    before, after = states
-    extra = details.pop("after", {})
+    before, new = states
     audit.record(
         db.session,
         action,
         actor,
-        object_type="report",
-        object_id=report.id,
+        object_type=item.__tablename__,
+        object_id=item.id,
         before={"state": before.value},
-        after={"state": after.value, **extra},
-        **details,  # type: ignore[dict-item]
+        after={"state": new.value, **(after or {})},
+        **details,  # type: ignore[arg-type]
     )
 
 
-def _staff() -> list[User]:
+def staff_members() -> list[User]:
     return list(
         db.session.execute(
             select(User).where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]), User.is_active.is_(True))
@@ -161,7 +179,7 @@ def _all_focal_points() -> list[User]:
     )
 
 
-def _focal_points(country_id: int) -> list[User]:
+def focal_points_of(country_id: int) -> list[User]:
     return list(
         db.session.execute(
             select(User).where(User.role == Role.FOCAL_POINT, User.country_id == country_id, User.is_active.is_(True))
@@ -169,17 +187,18 @@ def _focal_points(country_id: int) -> list[User]:
     )
 
 
-def _claim_version(report: Report, expected_version: int) -> None:
+def claim_version(item: Reviewed, expected_version: int) -> None:
     """Compare-and-set in one UPDATE: a form loaded before someone else's save is refused."""
+    model = type(item)
     result = db.session.execute(
-        update(Report)
-        .where(Report.id == report.id, Report.version == expected_version)
-        .values(version=Report.version + 1, updated_at=utcnow())
+        update(model)
+        .where(model.id == item.id, model.version == expected_version)
+        .values(version=model.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise StaleVersion("Someone else saved this report after you opened it.")
-    db.session.refresh(report)
+        raise StaleVersion(f"Someone else saved this {_noun(item)} after you opened it.")
+    db.session.refresh(item)
 
 
 def _rescore(report: Report, *, later_cycles: bool) -> None:
@@ -191,21 +210,11 @@ def _rescore(report: Report, *, later_cycles: bool) -> None:
     scores.recompute(session, framework_of, cycle_ids=cycle_ids, country_ids={report.country_id})
 
 
-def framework_of(cycle: ReportingCycle) -> Framework:
-    """The framework version the cycle pinned, whatever is current now."""
-    from ..queries import framework_by_hash
-
-    framework = framework_by_hash(cycle.framework_version.content_hash)
-    assert framework is not None  # a cycle's version is never deleted (RESTRICT)
-    return framework
-
-
-# ----------------------------------------------------------------------------- cycles
 def create_cycle(
     name: str, period_start: dt.date, period_end: dt.date, opens_on: dt.date, due_on: dt.date, actor: Actor
 ) -> ReportingCycle:
     """A new cycle, pinned to the framework version that is current now."""
-    _require_staff(actor)
+    require_staff(actor)
     if period_start > period_end:
         raise DomainError("The period must end after it starts.")
     if opens_on > due_on:
@@ -255,7 +264,7 @@ def create_cycle(
 def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
     """Make a cycle's verified results public. Only accepted reports count; drafts, submitted and
     returned reports, comments and self-reported scores stay with the secretariat."""
-    _require_staff(actor)
+    require_staff(actor)
     session = db.session
     with write_transaction(session):
         cycle = session.get(ReportingCycle, cycle_id)
@@ -355,20 +364,23 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
     """Save whatever the form holds; refused (StaleVersion) if someone saved since it was loaded."""
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor, focal_point_only=True)
+        report = report_for(report_id, actor, focal_point_only=True)
         if report.state not in EDITABLE:
             raise DomainError(f"A {report.state.value} report cannot be edited.")
-        _claim_version(report, expected_version)
+        claim_version(report, expected_version)
         entries = {entry.id: entry for entry in report.entries}
         unknown = set(changes) - set(entries)
         if unknown:
             raise DomainError("The form names entries that are not in this report.")
         framework = framework_of(report.cycle)
+        citable = _citable_activities(report) if any(d.cited_activities for d in changes.values()) else {}
         for entry_id, data in changes.items():
             entry = entries[entry_id]
             asked = set(framework.commitment(entry.commitment.code).indicators)
             if set(data.figures) - asked:
                 raise DomainError(f"The form gives figures that {entry.commitment.code} does not ask for.")
+            if set(data.cited_activities or ()) - citable.get(entry.commitment.code, set()):
+                raise DomainError(f"{entry.commitment.code} cites an activity of the plan that does not implement it.")
             _apply(entry, data)
         session.flush()
         audit.record(
@@ -394,10 +406,10 @@ def save_statistics(report_id: int, expected_version: int, values: dict[section.
     """Save the statistics section whole, if every breakdown adds up to its total."""
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor, focal_point_only=True)
+        report = report_for(report_id, actor, focal_point_only=True)
         if report.state not in EDITABLE:
             raise DomainError(f"A {report.state.value} report cannot be edited.")
-        _claim_version(report, expected_version)
+        claim_version(report, expected_version)
         problems = section.check(framework_of(report.cycle), values)
         if problems:
             raise InvalidStatistics(problems)
@@ -426,6 +438,18 @@ def save_statistics(report_id: int, expected_version: int, values: dict[section.
     return report
 
 
+def _citable_activities(report: Report) -> dict[str, set[str]]:
+    """Commitment code -> ids of the activities of the report's plan that implement it."""
+    from .plans import plan_of, report_plan  # plans builds on this module
+
+    record = report_plan(report)
+    citable: dict[str, set[str]] = {}
+    for activity in plan_of(record).activities if record else ():
+        for code in activity.commitments:
+            citable.setdefault(code, set()).add(activity.id)
+    return citable
+
+
 def _apply(entry: Entry, data: EntryInput) -> None:
     entry.reported_status = data.reported_status or None
     entry.narrative = data.narrative or None
@@ -452,6 +476,11 @@ def _apply(entry: Entry, data: EntryInput) -> None:
             figure.value = wanted.pop(figure.indicator)
             kept.append(figure)
     entry.figures = kept + [IndicatorValue(indicator=k, value=v) for k, v in sorted(wanted.items())]
+    if data.cited_activities is not None:
+        cited = set(data.cited_activities)
+        kept_citations = [c for c in entry.citations if c.activity in cited]
+        new = cited - {c.activity for c in kept_citations}
+        entry.citations = kept_citations + [ActivityCitation(activity=a) for a in sorted(new)]
 
 
 def _file_columns(stored: StoredFile) -> dict[str, object]:
@@ -517,21 +546,21 @@ class NotReady(DomainError):
 def _submit(report_id: int, expected_version: int, actor: Actor, operation: str) -> Report:
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor, focal_point_only=True)
+        report = report_for(report_id, actor, focal_point_only=True)
         if report.version != expected_version:
             raise StaleVersion("Someone else saved this report after you opened it.")
         problems = submission_problems(report, framework_of(report.cycle))
         if problems:
             raise NotReady(problems)
-        states = _move(report, operation)
+        states = move(report, operation)
         report.submitted_at = utcnow()
-        _record_move(f"report_{_PAST[operation]}", actor, report, states)
+        record_move(f"report_{PAST[operation]}", actor, report, states)
         _rescore(report, later_cycles=False)
         notify(
             session,
-            _staff(),
+            staff_members(),
             "report_submitted",
-            f"{report.country.name} {_PAST[operation]} its report for {report.cycle.name}.",
+            f"{report.country.name} {PAST[operation]} its report for {report.cycle.name}.",
             f"/review/reports/{report.id}",
         )
     return report
@@ -539,23 +568,23 @@ def _submit(report_id: int, expected_version: int, actor: Actor, operation: str)
 
 def return_for_revision(report_id: int, general: str, per_entry: dict[int, str], actor: Actor) -> Report:
     """Submitted → returned, with the reviewer's comments on the report and on entries."""
-    _require_staff(actor)
+    require_staff(actor)
     if not general.strip() and not any(text.strip() for text in per_entry.values()):
         raise DomainError("Say what needs to change: add a comment to the report or to an entry.")
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor)
+        report = report_for(report_id, actor)
         entry_ids = {entry.id for entry in report.entries}
         if set(per_entry) - entry_ids:
             raise DomainError("A comment names an entry that is not in this report.")
-        states = _move(report, "return_for_revision")
+        states = move(report, "return_for_revision")
         if general.strip():
             report.comments.append(ReviewComment(author_id=actor.user.id, body=general.strip()))
         for entry_id, text in sorted(per_entry.items()):
             if text.strip():
                 report.comments.append(ReviewComment(author_id=actor.user.id, entry_id=entry_id, body=text.strip()))
         session.flush()
-        _record_move(
+        record_move(
             "report_returned",
             actor,
             report,
@@ -565,7 +594,7 @@ def return_for_revision(report_id: int, general: str, per_entry: dict[int, str],
         _rescore(report, later_cycles=False)  # a returned report no longer counts as self-reported
         notify(
             session,
-            _focal_points(report.country_id),
+            focal_points_of(report.country_id),
             "report_returned",
             f"The secretariat returned your report for {report.cycle.name} with comments to answer.",
             f"/reports/{report.id}",
@@ -579,7 +608,7 @@ def respond(report_id: int, comment_id: int, body: str, actor: Actor) -> ReviewC
         raise DomainError("Write your answer before sending it.")
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor, focal_point_only=True)
+        report = report_for(report_id, actor, focal_point_only=True)
         if report.state is not ReportState.RETURNED:
             raise DomainError("You can answer comments while the report is returned to you.")
         comment = session.get(ReviewComment, comment_id)
@@ -602,10 +631,10 @@ def respond(report_id: int, comment_id: int, body: str, actor: Actor) -> ReviewC
 
 def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Report:
     """Submitted → accepted: every entry verified, with the reviewer's assessed status (or the reported one)."""
-    _require_staff(actor)
+    require_staff(actor)
     session = db.session
     with write_transaction(session):
-        report = _report_for(report_id, actor)
+        report = report_for(report_id, actor)
         if report.state is not ReportState.SUBMITTED:
             raise DomainError(f"A {report.state.value} report cannot be accepted.")
         levels = {level.id for level in framework_of(report.cycle).methodology.status_levels}
@@ -619,15 +648,15 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
             entry.assessed_status = status
             entry.verified = True
         session.flush()  # entries first: once the report is accepted the triggers refuse them
-        states = _move(report, "accept")
+        states = move(report, "accept")
         report.accepted_at = utcnow()
-        _record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
+        record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
         _rescore(report, later_cycles=True)
         if report.cycle.is_published:  # an amendment to a published report: the public's statistics follow
             rebuild_public_statistics(session, framework_of, [report.cycle_id])
         notify(
             session,
-            _focal_points(report.country_id),
+            focal_points_of(report.country_id),
             "report_accepted",
             f"The secretariat accepted your report for {report.cycle.name}.",
             f"/reports/{report.id}",
@@ -639,7 +668,7 @@ def amend(report_id: int, actor: Actor) -> Report:
     """A correction to an accepted report: a new draft revision that copies it and links back."""
     session = db.session
     with write_transaction(session):
-        original = _report_for(report_id, actor, focal_point_only=True)
+        original = report_for(report_id, actor, focal_point_only=True)
         if original.state is not ReportState.ACCEPTED:
             raise DomainError("Only an accepted report is amended; edit the report itself instead.")
         latest = (
@@ -664,6 +693,17 @@ def amend(report_id: int, actor: Actor) -> Report:
         amendment.statistics = [
             Statistic(measure=s.measure, breakdown=s.breakdown, category=s.category, value=s.value)
             for s in original.statistics
+        ]
+        amendment.progress = [
+            ActivityProgress(
+                plan_id=p.plan_id,
+                activity=p.activity,
+                status=p.status,
+                indicator_values=dict(p.indicator_values),
+                evidence_url=p.evidence_url,
+                note=p.note,
+            )
+            for p in original.progress
         ]
         session.add(amendment)
         session.flush()
@@ -700,6 +740,7 @@ def _copy(entry: Entry) -> Entry:
             for e in entry.evidence
         ],
         figures=[IndicatorValue(indicator=f.indicator, value=f.value) for f in entry.figures],
+        citations=[ActivityCitation(activity=c.activity) for c in entry.citations],
     )
 
 
@@ -733,7 +774,7 @@ def send_due_reminders(today: dt.date) -> int:
                 )
                 sent += notify(
                     session,
-                    _focal_points(country.id),
+                    focal_points_of(country.id),
                     kind,
                     message,
                     "/reports/",

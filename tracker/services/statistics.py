@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..database import utcnow
 from ..framework import Framework
 from ..models import ChartFigure, Country, ReportingCycle, Statistic
-from ..published import _latest_accepted
+from ..published import latest_accepted_reports
 from ..scoring.charts import to_json
 from ..statistics import charts, publication
 
@@ -71,7 +71,7 @@ def _published_values(session: Session, cycle_id: int) -> dict[str, dict[tuple[s
         select(Country.code, Statistic.measure, Statistic.breakdown, Statistic.category, Statistic.value)
         .join_from(Statistic, Statistic.report)
         .join(Country)
-        .where(Statistic.report_id.in_(_latest_accepted()), Statistic.report.has(cycle_id=cycle_id))
+        .where(Statistic.report_id.in_(latest_accepted_reports()), Statistic.report.has(cycle_id=cycle_id))
     )
     values: dict[str, dict[tuple[str, str, str], int]] = defaultdict(dict)
     for code, measure, breakdown, category, value in rows:

@@ -63,11 +63,10 @@ def _breakdown_rows(
     ]
 
 
-def _grand_key(framework, values, withheld, measure: str, breakdown: str) -> tuple:  # type: ignore[no-untyped-def]
+def _grand_key(rows: list[str], reporting: list[str], measure: str, breakdown: str) -> tuple:
     """The breakdown table's grand total: the region's total when every reporting country gave the
     breakdown (one number is one cell, wherever it appears), else a total of its own."""
-    rows = _breakdown_rows(framework, values, withheld, measure, breakdown)
-    if rows == _reporting(framework, values, measure):
+    if rows == reporting:
         return ("total", measure, REGION)
     return ("breakdown-total", measure, breakdown)
 
@@ -92,7 +91,7 @@ def _system(
             if not rows:
                 continue
             categories = [code for code, _ in framework.statistic_categories(breakdown)]
-            grand = _grand_key(framework, values, withheld, measure.id, breakdown)
+            grand = _grand_key(rows, countries, measure.id, breakdown)
             for code in rows:
                 for category in categories:
                     cells[("cell", measure.id, breakdown, code, category)] = values[code][
@@ -153,7 +152,7 @@ def _breakdowns_to_withhold(keys: tuple, values: Values) -> set[tuple[str, str, 
             found |= {
                 (measure, breakdown, code)
                 for code, given in values.items()
-                if (measure, breakdown) in {(m, b) for m, b, _ in given}
+                if any(m == measure and b == breakdown for m, b, _ in given)
             }
     return found
 
@@ -183,7 +182,7 @@ def _document(
             breakdown = statistics.breakdown(breakdown_id)
             rows = _breakdown_rows(framework, values, withheld, measure.id, breakdown_id)
             categories = framework.statistic_categories(breakdown_id)
-            grand = _grand_key(framework, values, withheld, measure.id, breakdown_id) if rows else None
+            grand = _grand_key(rows, countries, measure.id, breakdown_id) if rows else None
             breakdowns.append(
                 {
                     "id": breakdown_id,
