@@ -374,3 +374,30 @@ def test_the_explanation_loads_progress_and_citations_in_a_fixed_number_of_state
     public, without, reviewed, reviewed_without = counts
     assert public <= 10 and reviewed <= 10, counts
     assert (public, reviewed) == (without, reviewed_without)  # the same with activities as without
+
+
+def test_the_report_pages_stay_within_ten_statements_with_progress_and_citations(app, people, report_id):
+    """The same number with progress and citations as without: no statement per activity or entry."""
+    from tests.test_scores import _statements
+
+    staff, focal = app.test_client(), app.test_client()
+    log_in(staff, people["secretariat"])
+    log_in(focal, people["albania"])
+    paths = (
+        (staff, f"/review/reports/{report_id}"),
+        (focal, f"/reports/{report_id}"),
+        (focal, f"/reports/{report_id}/plan"),
+    )
+
+    def counts() -> list[int]:
+        found = []
+        for who, path in paths:
+            with app.app_context():
+                found.append(_statements(who, path))
+        return found
+
+    without = counts()
+    with app.app_context():
+        _report_with_progress_and_a_citation(report_id)  # progress on 4 activities, a citation, submitted
+    with_progress = counts()
+    assert max(with_progress) <= 10 and with_progress == without, (without, with_progress)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from .extensions import db
-from .models import PROGRESS_STATUSES, ActivityCitation, ActivityProgress, Entry, NationalPlan, Report, ReportState
+from .models import PROGRESS_STATUSES, ActivityProgress, Entry, NationalPlan, Report, ReportState
 from .plans import Plan
 from .plans.schema import Activity, Indicator
 from .services.plans import activities_for, plan_of, report_plan
@@ -60,18 +57,9 @@ class EntryActivities:
         return [row for row in self.rows if row.cited]
 
 
-def citations_by_entry(report_id: int) -> dict[int, list[str]]:
-    """Every citation of a report's entries, by entry id, in one query."""
-    found: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(ActivityCitation.entry_id, ActivityCitation.activity)
-        .join(Entry, Entry.id == ActivityCitation.entry_id)
-        .where(Entry.report_id == report_id)
-        .order_by(ActivityCitation.id)
-    )
-    for entry_id, activity in rows:
-        found.setdefault(entry_id, []).append(activity)
-    return found
+def citations_by_entry(report: Report) -> dict[int, list[str]]:
+    """Every citation of a report's entries, by entry id (loaded with the entries: no query of its own)."""
+    return {entry.id: [c.activity for c in entry.citations] for entry in report.entries if entry.citations}
 
 
 def progress_by_activity(report: Report) -> dict[str, ActivityProgress]:

@@ -197,8 +197,11 @@ def report_statement(report_id: int) -> Select[tuple[Report]]:
             # joined to the entries' one query: a report's few dozen entries have one or two of each
             selectinload(Report.entries).joinedload(Entry.evidence),
             selectinload(Report.entries).joinedload(Entry.figures),
+            selectinload(Report.entries).joinedload(Entry.citations),
             selectinload(Report.comments).joinedload(ReviewComment.author),
             selectinload(Report.statistics),
+            # not its plan: ``report_plan`` then reads one plan row whether the report has progress or not
+            selectinload(Report.progress),
         )
     )
 

@@ -75,7 +75,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET" or not editable:
         if request.method == "POST":
             flash(f"A {report.state.value} report cannot be changed.", "error")
-        form = ReportForm(data=form_data(report, framework, plan_progress.citations_by_entry(report.id)))
+        form = ReportForm(data=form_data(report, framework, plan_progress.citations_by_entry(report)))
         return _render(report, framework, form, editable)
 
     form = ReportForm()

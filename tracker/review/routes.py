@@ -148,5 +148,5 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         activities={a.id: a for a in plan.activities} if plan is not None else {},
         progress=plan_progress.progress_by_activity(report),
         progress_statuses=PROGRESS_STATUSES,
-        cited=plan_progress.citations_by_entry(report.id),
+        cited=plan_progress.citations_by_entry(report),
     ), status
