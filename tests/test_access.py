@@ -49,6 +49,8 @@ PUBLIC_ROUTES = {
     "api.scores",
     "api.statistics",
     "api.scorecard",
+    "api.plans",
+    "api.country_plan",
 }
 
 

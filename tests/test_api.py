@@ -7,6 +7,7 @@ import json
 import re
 import secrets
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,10 +22,12 @@ from sqlalchemy import event, select
 
 from tests.test_scores import actor, make_cycle
 from tracker import services
+from tracker.audit import Actor
 from tracker.database import write_transaction
 from tracker.extensions import db
 from tracker.models import Country, Evidence, Report, ReportingCycle, Role, StoredScore, User
 from tracker.services import EntryInput, EvidenceInput
+from tracker.services.plans import accept_plan, import_plan, return_plan, submit_plan
 from tracker.uploads import StoredFile
 
 API = "/api/v1"
@@ -42,6 +45,11 @@ CANARY_AMENDMENT_EVIDENCE = "canary-draft-amendment-evidence-55aa"
 CANARY_DRAFT = "canary-bosnia-draft-narrative-0b3d"
 CANARY_RETURNED = "canary-albania-returned-narrative-6e1c"
 CANARY_STORED_NAME = "canarystoredname0123456789abcdef"
+CANARY_PLAN_AMENDMENT = "canary-plan-amendment-title-3f9d"
+CANARY_PLAN_SUBMITTED = "canary-plan-submitted-title-8a21"
+CANARY_PLAN_DRAFT = "canary-plan-draft-title-c47e"
+CANARY_PLAN_RETURNED = "canary-plan-returned-title-19b0"
+CANARY_PLAN_COMMENT = "canary-plan-review-comment-e5d3"
 CANARIES = [
     CANARY_CYCLE,
     CANARY_SERBIA,
@@ -53,7 +61,15 @@ CANARIES = [
     CANARY_DRAFT,
     CANARY_RETURNED,
     CANARY_STORED_NAME,
+    CANARY_PLAN_AMENDMENT,
+    CANARY_PLAN_SUBMITTED,
+    CANARY_PLAN_DRAFT,
+    CANARY_PLAN_RETURNED,
+    CANARY_PLAN_COMMENT,
 ]
+EXAMPLE_PLANS = Path(__file__).resolve().parent.parent / "examples" / "plans"
+AL_PLAN = (EXAMPLE_PLANS / "AL.yaml").read_text(encoding="utf-8")
+AL_TITLE = "National Strategy for the Fight against Trafficking in Human Beings (illustrative example)"
 
 
 # ----------------------------------------------------------------------------- seeding
@@ -96,12 +112,31 @@ def _report(cycle_id: int, who: str, status: str, narrative: str, *, submit: boo
     return report
 
 
+def make_plan(code: str, state: str, title: str | None = None, *, comment: str = "", illustrative: bool = False) -> int:
+    """Albania's example plan as ``code``'s (``title`` replacing its title), taken to ``state`` through the
+    services (imported from the command line, reviewed by the secretariat); its id. In an app context."""
+    source = AL_PLAN.replace("  country: AL\n", f"  country: {code}\n")
+    if title is not None:
+        source = source.replace(AL_TITLE, title)
+    country_id = db.session.execute(select(Country.id).where(Country.code == code)).scalar_one()
+    command_line = Actor(None, "command line")
+    record = import_plan(country_id, source, command_line, source_name=f"{code}.yaml", illustrative=illustrative)
+    if state in ("submitted", "returned", "accepted"):
+        submit_plan(record.id, record.version, command_line)
+    if state == "returned":
+        return_plan(record.id, comment or "Please complete the budgets.", actor("secretariat"))
+    if state == "accepted":
+        accept_plan(record.id, actor("secretariat"))
+    return record.id
+
+
 @pytest.fixture
 def seeded(app, people, password_hash):
     """A published cycle with Albania's accepted report (reported "planned", verified "fully implemented"),
     and everything the public must not see: an unpublished later cycle with Serbia's submitted report,
     Albania's returned one and Bosnia's draft, reviewer comments in both cycles, and a draft amendment
-    of Albania's published report."""
+    of Albania's published report. National Plans of Action: Albania's accepted plan with an amendment in
+    draft, Serbia's plan under review, Bosnia's draft and North Macedonia's returned plan."""
     with app.app_context():
         with write_transaction(db.session):
             bosnia = db.session.execute(select(Country).where(Country.code == "BA")).scalar_one()
@@ -151,6 +186,12 @@ def seeded(app, people, password_hash):
         returned = _report(hidden_id, "albania", "in-progress", CANARY_RETURNED)
         services.return_for_revision(returned.id, CANARY_COMMENT, {}, actor("secretariat"))
         _report(hidden_id, "bosnia", "planned", CANARY_DRAFT, submit=False)
+
+        make_plan("AL", "accepted")
+        make_plan("AL", "draft", CANARY_PLAN_AMENDMENT)  # revision 2
+        make_plan("RS", "submitted", CANARY_PLAN_SUBMITTED)
+        make_plan("BA", "draft", CANARY_PLAN_DRAFT)
+        make_plan("MK", "returned", CANARY_PLAN_RETURNED, comment=CANARY_PLAN_COMMENT)
         return {
             "published": published_id,
             "hidden": hidden_id,
@@ -263,6 +304,8 @@ def _every_route(client, seeded) -> list[tuple[str, object]]:
         f"{API}/scores?cycle={published_id}",
         f"{API}/statistics",
         f"{API}/statistics?cycle={published_id}",
+        f"{API}/plans",
+        f"{API}/countries/AL/plan",
     ]
     urls += [f"{API}/scores?level={level}" for level in LEVELS]
     for code in CODES:
@@ -409,7 +452,7 @@ def test_the_framework_is_served_in_full(client, framework):
 
 def test_the_index_links_every_collection(client):
     body = client.get(f"{API}/").json
-    for name in ("framework", "countries", "cycles", "scores", "openapi"):
+    for name in ("framework", "countries", "cycles", "scores", "statistics", "plans", "openapi"):
         assert client.get(body["links"][name]).status_code == 200, name
 
 
@@ -506,6 +549,15 @@ ERRORS = [
     # a malformed parameter is named before anything is looked up
     ("/scores?cycle=999999&offset=true", 400, "offset must be a whole number"),
     ("/countries/ZZ/scorecard?cycle=abc", 400, "cycle must be a whole number"),
+    # National Plans of Action: only an accepted one exists for the public
+    ("/countries/ZZ/plan", 404, "There is no country with code ZZ."),
+    ("/countries/al/plan", 404, "not a country code"),
+    ("/countries/RS/plan", 404, "Serbia has no accepted National Plan of Action."),  # submitted
+    ("/countries/BA/plan", 404, "Bosnia and Herzegovina has no accepted National Plan of Action."),  # draft
+    ("/countries/MK/plan", 404, "North Macedonia has no accepted National Plan of Action."),  # returned
+    ("/countries/HU/plan", 404, "Hungary has no accepted National Plan of Action."),  # none at all
+    ("/countries/AL/plan?revision=2", 400, "Unknown query parameter revision"),
+    ("/plans?country=AL", 400, "Unknown query parameter country: this address takes no query parameters."),
 ]
 
 
@@ -521,7 +573,8 @@ def test_errors_are_json_and_say_what_is_wrong(client, seeded):
         if says:
             assert says.format(hidden=seeded["hidden"]) in error["detail"], (path, error)
         contract.validate(path, response)
-        assert CANARY_CYCLE not in response.get_data(as_text=True)
+        for canary in CANARIES:
+            assert canary not in response.get_data(as_text=True), (path, canary)
     response = client.get(f"{API}/nowhere")
     assert response.status_code == 404 and response.json["error"]["status"] == 404
 
@@ -535,7 +588,7 @@ def test_the_scorecard_is_not_found_before_anything_is_published(client):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_writing_is_not_allowed(client, method):
-    for path in ("/", "/scores", "/countries/AL", "/countries/AL/scorecard"):
+    for path in ("/", "/scores", "/countries/AL", "/countries/AL/scorecard", "/plans", "/countries/AL/plan"):
         response = client.open(API + path, method=method)
         assert response.status_code == 405
         assert response.mimetype == "application/json"
@@ -603,6 +656,8 @@ def test_a_fixed_number_of_queries_per_request(app, client, seeded):
         f"{API}/countries/AL",
         f"{API}/cycles",
         f"{API}/framework",
+        f"{API}/plans",
+        f"{API}/countries/AL/plan",
     ):
         with counting_queries(app) as statements:
             assert client.get(url).status_code == 200
@@ -642,4 +697,4 @@ def test_schemathesis_finds_no_server_error_and_every_response_conforms(app, see
 
             check()
             checked += 1
-    assert checked == 17  # 8 operations, a negative strategy for the 4 with parameters, 5 extra strategies
+    assert checked == 21  # 10 operations, a negative strategy for the 5 with parameters, 6 extra strategies

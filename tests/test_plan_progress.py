@@ -352,6 +352,28 @@ def test_a_commitment_no_activity_implements_shows_no_plan_section(app, people, 
     assert overall.status_code == 200 and "Activities of the national plan" not in overall.text
 
 
+def test_a_plan_accepted_after_a_report_is_not_shown_against_it(app, people, client):
+    """A report accepted before the country had a plan gave no progress: its explanations stay as they were."""
+    with app.app_context():
+        cycle = services.create_cycle(**CYCLE, actor=actor("secretariat"))
+        report = services.start_report(cycle.id, actor("albania"), today=AFTER_OPENING)
+        services.save_draft(report.id, report.version, complete(report), actor("albania"))
+        services.submit(report.id, report.version, actor("albania"))
+        services.accept(report.id, {}, actor("secretariat"))
+        services.publish_cycle(cycle.id, actor("secretariat"))
+        cycle_id = cycle.id
+    path = f"/countries/AL/{cycle_id}/commitment/PAL-2C"
+    assert "Activities of the national plan" not in client.get(path).text
+    with app.app_context():
+        accepted_albanian_plan()  # act-1-2 implements PAL-2C
+    page = client.get(path)
+    assert page.status_code == 200 and "Activities of the national plan" not in page.text
+    staff = app.test_client()
+    log_in(staff, people["secretariat"])
+    staff_page = staff.get(f"/review/scores/{cycle_id}/AL/verified/commitment/PAL-2C")
+    assert staff_page.status_code == 200 and "Activities of the national plan" not in staff_page.text
+
+
 def test_the_explanation_loads_progress_and_citations_in_a_fixed_number_of_statements(app, people, client, report_id):
     from tests.test_scores import _statements
 

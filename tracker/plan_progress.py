@@ -81,8 +81,13 @@ def for_entry(entry: Entry, *, public: bool) -> EntryActivities | None:
 
     ``public``: only an accepted plan is shown (the caller has already made sure the entry is from
     an accepted report of a published cycle), so nothing of a draft plan reaches the public.
+
+    An accepted report that gave no progress shows none: a plan accepted after it was written is
+    not what that report was about, and "not reported" beside every activity would say otherwise.
     """
     report = entry.report
+    if report.state is ReportState.ACCEPTED and not report.progress:
+        return None
     record = report_plan(report)
     if record is None or (public and record.state is not ReportState.ACCEPTED):
         return None

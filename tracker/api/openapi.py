@@ -78,6 +78,13 @@ PARTIAL_DATE = _string(
 DATE = _string(format="date")
 DATE_TIME = _string(format="date-time")
 LINK = _string("A link relative to this server.", format="uri-reference")
+PLAN_SCORE = {"type": "integer", "minimum": 0, "maximum": 100}
+PERCENT = {
+    "type": ["integer", "null"],
+    "minimum": 0,
+    "maximum": 100,
+    "description": "Covered ÷ measured as a whole percentage; null when nothing is measured.",
+}
 SCORE = {"type": ["number", "null"], "minimum": 0, "maximum": 100, "description": "0 to 100; null unless scored."}
 
 
@@ -109,6 +116,7 @@ SCHEMAS: dict[str, Schema] = {
                     "cycles": LINK,
                     "scores": LINK,
                     "statistics": LINK,
+                    "plans": LINK,
                     "scorecard": _string("A URI template (RFC 6570): a country's scorecard."),
                 }
             ),
@@ -475,6 +483,147 @@ SCHEMAS: dict[str, Schema] = {
         },
         "What the country reported on the commitment, as accepted by the secretariat.",
     ),
+    # -- National Plans of Action --------------------------------------------------------
+    "PlanList": _obj(
+        {
+            "plans": _array(
+                _ref("PlanSummary"),
+                "One per country with an accepted plan (its newest accepted revision), by country name.",
+            )
+        }
+    ),
+    "PlanSummary": _obj(
+        {
+            "country": _obj({"code": COUNTRY_CODE, "name": _string()}),
+            "revision": {"type": "integer", "minimum": 1},
+            "accepted_at": _string("When the secretariat accepted this revision.", format="date-time"),
+            "illustrative": {
+                "type": "boolean",
+                "description": "Demonstration data written to show the format: not the country's real plan.",
+            },
+            "title": _string(),
+            "quality_score": {**PLAN_SCORE, "description": "The plan-quality score (see PlanQuality)."},
+            "coverage": _obj(
+                {
+                    "covered": {"type": "integer", "minimum": 0},
+                    "measured": {"type": "integer", "minimum": 0},
+                    "percent": PERCENT,
+                },
+                "How many of the commitments the country signed at least one activity implements.",
+            ),
+            "activity_count": {"type": "integer", "minimum": 1},
+            "links": _ref("PlanLinks"),
+        },
+        "A country's accepted National Plan of Action in brief.",
+    ),
+    "PlanLinks": _obj(
+        {
+            "self": LINK,
+            "yaml": _string("The plan as the YAML file the tracker stores (`nap export`).", format="uri-reference"),
+        }
+    ),
+    "Plan": _obj(
+        {
+            "country": _obj({"code": COUNTRY_CODE, "name": _string()}),
+            "revision": {"type": "integer", "minimum": 1},
+            "accepted_at": DATE_TIME,
+            "illustrative": {
+                "type": "boolean",
+                "description": "Demonstration data written to show the format: not the country's real plan.",
+            },
+            "title": _string(),
+            "status": _string(
+                "The plan's own status, as the government gives it.", enum=["draft", "adopted", "expired"]
+            ),
+            "adopted": _nullable(PARTIAL_DATE),
+            "period": _nullable(_obj({"start": PARTIAL_DATE, "end": PARTIAL_DATE}, "The years (or months) it runs.")),
+            "document_url": _nullable(_string("The official text.", format="uri")),
+            "summary": _nullable(_string()),
+            "objectives": _array(_ref("PlanObjective"), "In the plan's order."),
+            "quality": _ref("PlanQuality"),
+            "coverage": _ref("PlanCoverage"),
+            "links": _ref("PlanLinks"),
+        },
+        "A country's accepted National Plan of Action (its newest accepted revision), with its quality check and "
+        "coverage of the regional commitments. Revisions being drafted or reviewed are never shown.",
+    ),
+    "PlanObjective": _obj({"id": SLUG, "title": _string(), "activities": _array(_ref("PlanActivity"))}),
+    "PlanActivity": _obj(
+        {
+            "id": SLUG,
+            "title": _string(),
+            "description": _nullable(_string()),
+            "responsible": _array(_string(), "The government bodies responsible."),
+            "deadline": _nullable(PARTIAL_DATE),
+            "timetable": _nullable(_string()),
+            "budget": _nullable(
+                _obj(
+                    {"amount": {"type": "integer", "minimum": 0}, "currency": _string(pattern="^[A-Z]{3}$")},
+                    "Whole units of the currency.",
+                )
+            ),
+            "funding_source": _nullable(_string()),
+            "indicators": _array(
+                _obj(
+                    {
+                        "name": _string(),
+                        "unit": _nullable(_string()),
+                        "baseline": _nullable(_string()),
+                        "target": _nullable(_string()),
+                        "counts_victims": {
+                            "type": "boolean",
+                            "description": "Its values are counts of victims (the plan says so, or its name or "
+                            "unit mentions victims): progress on it is never published, only the victim statistics.",
+                        },
+                    }
+                )
+            ),
+            "commitments": _array(COMMITMENT_ID, "The regional commitments the activity implements."),
+        }
+    ),
+    "PlanQuality": _obj(
+        {
+            "score": PLAN_SCORE,
+            "formula": _string("How the score is computed from the criteria."),
+            "criteria": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "label": _string(),
+                        "scope": _string(enum=["activity", "plan"]),
+                        "met": {"type": "integer", "minimum": 0},
+                        "total": {"type": "integer", "minimum": 0},
+                        "failing": _array(SLUG, "The activities that miss an activity criterion."),
+                    }
+                ),
+                "The published criteria, in order; the methodology page describes each.",
+            ),
+        },
+        "The plan-quality check.",
+    ),
+    "PlanCoverage": _obj(
+        {
+            "commitments_measured": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The commitments of the instruments the country signed.",
+            },
+            "covered": {"type": "integer", "minimum": 0},
+            "percent": PERCENT,
+            "uncovered": _array(COMMITMENT_ID, "The commitments no activity implements."),
+            "rows": _array(
+                _obj(
+                    {
+                        "commitment": COMMITMENT_ID,
+                        "title": _string(),
+                        "activities": _array(SLUG, "The activities that implement it, in the plan's order."),
+                    }
+                ),
+                "The coverage matrix: one row per commitment measured, in the framework's order.",
+            ),
+        },
+        "Which of the country's regional commitments the plan's activities implement.",
+    ),
     "Evidence": _obj(
         {
             "title": _string(),
@@ -524,7 +673,10 @@ RESPONSES: dict[str, Schema] = {
         "A malformed parameter (an id that is not a positive integer, an unknown level, a limit out of range) "
         "or a query parameter this operation does not take."
     ),
-    "NotFound": _error("No such country, or no such published cycle (an unpublished cycle does not exist here)."),
+    "NotFound": _error(
+        "No such country, no such published cycle (an unpublished cycle does not exist here), or no accepted "
+        "National Plan of Action."
+    ),
     "Unavailable": _error("The commitment framework has not been loaded yet."),
 }
 
@@ -602,6 +754,27 @@ PATHS: dict[str, Schema] = {
             "published, or no cycle is published yet."
         ),
     ),
+    "/countries/{code}/plan": _operation(
+        "country_plan",
+        "A country's accepted National Plan of Action, its quality check and its coverage",
+        "Plan",
+        parameters=("CountryCode",),
+        errors=("NotFound", "Unavailable"),
+        description=(
+            "Objectives and activities (responsible bodies, deadlines, budgets, indicators and the regional "
+            "commitments each implements), the checklist of published quality criteria with the score, and the "
+            "coverage matrix against the commitments the country signed. The newest accepted revision: a draft, "
+            "a plan under review or an amendment in progress is never shown. 404 for an unknown country or one "
+            "with no accepted plan."
+        ),
+    ),
+    "/plans": _operation(
+        "plans",
+        "Every country's accepted National Plan of Action, in brief",
+        "PlanList",
+        errors=("Unavailable",),
+        description="Quality score, coverage and links to the whole plan and its YAML file.",
+    ),
     "/cycles": _operation("cycles", "Published reporting cycles", "CycleList"),
     "/statistics": _operation(
         "statistics",
@@ -631,8 +804,9 @@ DOCUMENT: dict[str, Any] = {
         "title": "Commitment Tracker open data",
         "version": API_VERSION,
         "description": (
-            "Read-only, published data only: the commitment framework, and the verified scores and accepted "
-            "reports of published reporting cycles. Responses are JSON; dates are ISO 8601."
+            "Read-only, published data only: the commitment framework, the verified scores and accepted "
+            "reports of published reporting cycles, and accepted National Plans of Action. Responses are JSON; "
+            "dates are ISO 8601."
         ),
     },
     "servers": [{"url": BASE_PATH}],

@@ -1,8 +1,10 @@
 """The open-data API: GET only, JSON only, published data only.
 
 Thin: every view validates its parameters, reads through ``tracker.published`` (cycles, scores,
-entries: the one place that knows what the public may see) and ``tracker.queries`` (countries, the
-framework), and turns the rows into the dicts ``openapi.py`` describes. Each view runs a fixed
+entries: the one place that knows what the public may see), ``tracker.queries`` (countries, the
+framework) and, for National Plans of Action, the accepted revisions only (``services.plans``, read
+through ``public.plans.plan_view`` like the public plan page), and turns the rows into the dicts
+``openapi.py`` describes. Each view runs a fixed
 number of queries, whatever the number of rows.
 """
 
@@ -19,8 +21,12 @@ from ..extensions import db
 from ..framework import Framework
 from ..framework.schema import Country as FrameworkCountry
 from ..framework.schema import Methodology
-from ..models import Country, Entry, Evidence, FrameworkVersion, ReportingCycle, StoredScore
+from ..models import Country, Entry, Evidence, FrameworkVersion, NationalPlan, ReportingCycle, StoredScore
 from ..permissions import public
+from ..plan_progress import counts_victims
+from ..plans.schema import Activity
+from ..public.plans import plan_view
+from ..services.plans import accepted_plan, accepted_plans
 from ..statistics.figures import public_figures
 from . import bp
 from .openapi import (
@@ -199,6 +205,100 @@ def _entry(entry: Entry, method: Methodology) -> dict[str, Any]:
     }
 
 
+def _plan_links(code: str) -> dict[str, str]:
+    return {"self": url_for("api.country_plan", code=code), "yaml": url_for("public.country_plan_yaml", code=code)}
+
+
+def _activity(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.id,
+        "title": activity.title,
+        "description": activity.description,
+        "responsible": list(activity.responsible),
+        "deadline": activity.deadline,
+        "timetable": activity.timetable,
+        "budget": {"amount": activity.budget.amount, "currency": activity.budget.currency} if activity.budget else None,
+        "funding_source": activity.funding_source,
+        "indicators": [
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "baseline": i.baseline,
+                "target": i.target,
+                "counts_victims": counts_victims(i),  # as the public pages withhold its values
+            }
+            for i in activity.indicators
+        ],
+        "commitments": list(activity.commitments),
+    }
+
+
+def _plan_summary(record: NationalPlan, framework: Framework) -> dict[str, Any]:
+    """One accepted plan in the list: enough to compare plans without fetching each one."""
+    view = plan_view(record, framework)
+    assert record.accepted_at is not None  # accepted plans only
+    return {
+        "country": {"code": record.country.code, "name": record.country.name},
+        "revision": record.revision,
+        "accepted_at": record.accepted_at.isoformat(),
+        "illustrative": record.illustrative,
+        "title": view["plan"].title,
+        "quality_score": view["quality"].score,
+        "coverage": {
+            "covered": view["coverage"].covered_count,
+            "measured": len(view["coverage"].rows),
+            "percent": view["coverage"].percent,
+        },
+        "activity_count": len(view["plan"].activities),
+        "links": _plan_links(record.country.code),
+    }
+
+
+def _plan_detail(record: NationalPlan, framework: Framework) -> dict[str, Any]:
+    """The accepted plan whole, with the quality checklist and the coverage matrix of the public plan page."""
+    view = plan_view(record, framework)
+    plan, quality, covered = view["plan"], view["quality"], view["coverage"]
+    assert record.accepted_at is not None  # accepted plans only
+    return {
+        "country": {"code": record.country.code, "name": record.country.name},
+        "revision": record.revision,
+        "accepted_at": record.accepted_at.isoformat(),
+        "illustrative": record.illustrative,
+        "title": plan.title,
+        "status": plan.status,
+        "adopted": plan.adopted,
+        "period": {"start": plan.period.start, "end": plan.period.end} if plan.period else None,
+        "document_url": plan.document_url,
+        "summary": plan.summary,
+        "objectives": [
+            {"id": o.id, "title": o.title, "activities": [_activity(a) for a in o.activities]} for o in plan.objectives
+        ],
+        "quality": {
+            "score": quality.score,
+            "formula": view["score_formula"],
+            "criteria": [
+                {
+                    "id": r.criterion.id,
+                    "label": r.criterion.label,
+                    "scope": r.criterion.scope,
+                    "met": r.met,
+                    "total": r.total,
+                    "failing": list(r.failing),
+                }
+                for r in quality.results
+            ],
+        },
+        "coverage": {
+            "commitments_measured": len(covered.rows),
+            "covered": covered.covered_count,
+            "percent": covered.percent,
+            "uncovered": list(covered.uncovered),
+            "rows": [{"commitment": r.id, "title": r.title, "activities": list(r.activities)} for r in covered.rows],
+        },
+        "links": _plan_links(record.country.code),
+    }
+
+
 # ----------------------------------------------------------------------------- routes
 @bp.get("/")
 @public
@@ -207,7 +307,10 @@ def index() -> Response:
     return jsonify(
         name="Commitment Tracker open data",
         version=API_VERSION,
-        description="Published data only: the framework, published cycles, verified scores and accepted reports.",
+        description=(
+            "Published data only: the framework, published cycles, verified scores, accepted reports and "
+            "accepted National Plans of Action."
+        ),
         links={
             "self": url_for("api.index"),
             "openapi": url_for("api.openapi"),
@@ -216,6 +319,7 @@ def index() -> Response:
             "cycles": url_for("api.cycles"),
             "scores": url_for("api.scores"),
             "statistics": url_for("api.statistics"),
+            "plans": url_for("api.plans"),
             "scorecard": url_for("api.countries") + "/{code}/scorecard{?cycle}",
         },
     )
@@ -272,6 +376,27 @@ def country(code: str) -> Response:
     described = {c.code: c for c in _framework().countries}.get(chosen.code)
     overall = {s.cycle_id: s for s in published.scores(country_id=chosen.id, level="overall")}
     return jsonify(_country_dict(chosen, described, published.cycles(), overall))
+
+
+@bp.get("/plans")
+@public
+def plans() -> Response:
+    """Every country's accepted National Plan of Action, summarised; drafts and plans under review never."""
+    _arguments()
+    framework = _framework()
+    return jsonify(plans=[_plan_summary(record, framework) for record in accepted_plans()])
+
+
+@bp.get("/countries/<code>/plan")
+@public
+def country_plan(code: str) -> Response:
+    """The country's accepted plan (its newest accepted revision); an amendment in progress stays private."""
+    _arguments()
+    chosen = _country(_country_code(code))
+    record = accepted_plan(chosen.id)
+    if record is None:
+        abort(404, description=f"{chosen.name} has no accepted National Plan of Action.")
+    return jsonify(_plan_detail(record, _framework()))
 
 
 @bp.get("/cycles")
