@@ -297,11 +297,15 @@ def test_submit_return_resubmit_and_accept_through_the_pages_with_csrf_tokens(ap
     )
     assert returned.status_code == 302 and stored(app, plan_id).state is ReportState.RETURNED
     assert "Name a funding source for act-2-2." in focal.get(f"/reports/plan/{plan_id}").text
+    assert "Returned by the secretariat with a comment to answer." in focal.get("/reports/").text
 
     page = focal.get(f"/reports/plan/{plan_id}").text
     assert "Resubmit for review" in page
     resubmit = {"version": str(stored(app, plan_id).version), "csrf_token": token_from(page)}
     assert focal.post(f"/reports/plan/{plan_id}/submit", data=resubmit).status_code == 302
+    # the reviewer sees what they had asked for beside the resubmitted plan
+    again = staff.get(f"/review/plans/{plan_id}").text
+    assert "you had returned it with this comment" in again and "Name a funding source for act-2-2." in again
     assert staff.post(f"/review/plans/{plan_id}", data={"accept-submit": "1"}).status_code == 400  # no token
     # a login older than the recent-login window must confirm the password, as for accepting a report
     with staff.session_transaction() as session:

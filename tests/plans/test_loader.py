@@ -119,7 +119,11 @@ def test_text_that_is_not_unicode_is_refused():
 
 def test_a_hostile_long_value_is_not_echoed_whole():
     [message] = problems(minimal().replace("Minimal plan", "x" * 5000))
-    assert len(message) < 400 and message.endswith("…")
+    assert len(message) < 400 and "x" * 50 not in message
+    assert message.endswith("plan.title: 5000 characters, over the limit of 200")
+    # a message that does quote the value (here: not a web address) cuts it short
+    [quoted] = problems(minimal(country="Q" * 3000))
+    assert len(quoted) < 400 and quoted.endswith("…")
 
 
 def test_a_plan_built_in_code_equals_the_loaded_one():

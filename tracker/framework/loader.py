@@ -395,6 +395,10 @@ def _message(detail: dict[str, Any], location: Location) -> str:
         return str(context.get("error", detail["msg"]))
     if kind == "literal_error":
         return f"{given!r} is not one of {context.get('expected')}"
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_too_long" and isinstance(given, str):
+        return f"{len(given)} characters, over the limit of {context.get('max_length')}"
     return f"{detail['msg']}" + (f" (got {given!r})" if isinstance(given, str) else "")
 
 

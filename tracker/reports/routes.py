@@ -16,7 +16,7 @@ from ..formatting import flat_errors
 from ..forms import ActionForm
 from ..models import PROGRESS_STATUSES, Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
-from ..services.plans import InvalidProgress, plan_of, report_plan, save_progress
+from ..services.plans import InvalidProgress, latest_plan, plan_of, report_plan, save_progress
 from ..services.reporting import EDITABLE, InvalidStatistics, save_statistics
 from ..statistics import section
 from ..uploads import StoredFile
@@ -47,7 +47,10 @@ def _own_report(report_id: int) -> Report:
 @roles_required(Role.FOCAL_POINT)
 def dashboard():  # type: ignore[no-untyped-def]
     return render_template(
-        "reports/dashboard.html", statuses=queries.country_cycles(current_user.country_id), today=dt.date.today()
+        "reports/dashboard.html",
+        statuses=queries.country_cycles(current_user.country_id),
+        plan=latest_plan(current_user.country_id),
+        today=dt.date.today(),
     )
 
 
@@ -128,7 +131,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         form.version.data = str(report.version)
         _attach_problems(form, not_ready.problems)
         flash("Your draft is saved, but it cannot be submitted yet: see the problems below.", "warning")
-        return _render(report, framework, form, editable), 400
+        return _render(report, framework, form, editable, saved=True), 400
     flash("Your report is submitted. The secretariat will review it.", "success")
     return redirect(url_for("reports.dashboard"))
 
@@ -209,7 +212,7 @@ def _conflict(report_id: int, framework, form: ReportForm):  # type: ignore[no-u
     return _render(current, framework, form, True, conflict=changes), 409
 
 
-def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None, reply_errors=None):  # type: ignore[no-untyped-def]
+def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None, reply_errors=None, saved=False):  # type: ignore[no-untyped-def]
     levels = [("", "— choose —")] + [(level.id, level.label) for level in framework.methodology.status_levels]
     for sub in form.entries:
         sub.form.reported_status.choices = levels
@@ -218,6 +221,7 @@ def _render(report: Report, framework, form: ReportForm, editable: bool, conflic
     plan = plan_of(record) if record is not None else None
     return render_template(
         "reports/report.html",
+        saved=saved,  # the form shown after a POST is all saved (else leaving it warns at once)
         plan_record=record,
         plan=plan,
         citable=plan_progress.citable_activities(plan),

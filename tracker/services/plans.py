@@ -22,6 +22,7 @@ import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, contains_eager
@@ -381,10 +382,18 @@ class ProgressInput:
     note: str = ""
 
 
+class ProgressProblem(NamedTuple):
+    """One thing wrong with an activity's progress, and the field it is about (for the form to mark):
+    ``activity``, ``status``, ``values``, ``evidence`` or ``text`` (a value, link or note too long)."""
+
+    field: str
+    message: str
+
+
 class InvalidProgress(DomainError):
     """Progress that cannot be saved; ``problems`` maps an activity id to what is wrong with it."""
 
-    def __init__(self, problems: dict[str, list[str]]):
+    def __init__(self, problems: dict[str, list[ProgressProblem]]):
         self.problems = problems
         super().__init__(f"{sum(map(len, problems.values()))} problem(s) in the plan progress; nothing was saved.")
 
@@ -400,28 +409,34 @@ def report_plan(report: Report) -> NationalPlan | None:
 _URL = re.compile(r"https?://[^\s<>\"'\\\x00-\x1f\x7f]+")
 
 
-def progress_problems(plan: Plan, progress: dict[str, ProgressInput]) -> dict[str, list[str]]:
+def progress_problems(plan: Plan, progress: dict[str, ProgressInput]) -> dict[str, list[ProgressProblem]]:
     """Everything wrong with the progress a form gives, by activity id (empty when it can be saved)."""
     activities = {activity.id: activity for activity in plan.activities}
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[ProgressProblem]] = {}
     for activity_id, given in progress.items():
         found = problems.setdefault(activity_id, [])
         activity = activities.get(activity_id)
         if activity is None:
-            found.append("This activity is not in the plan.")
+            found.append(ProgressProblem("activity", "This activity is not in the plan."))
             continue
         if given.status and given.status not in PROGRESS_STATUSES:
-            found.append(f"{given.status!r} is not a progress status.")
+            found.append(ProgressProblem("status", f"{given.status!r} is not a progress status."))
         names = {indicator.name for indicator in activity.indicators}
         if set(given.indicator_values) - names:
-            found.append("A value is given for an indicator the activity does not have.")
+            found.append(ProgressProblem("values", "A value is given for an indicator the activity does not have."))
         texts = [*given.indicator_values.values(), given.note, given.evidence_url]
         if any(len(text) > MAX_PROGRESS_TEXT for text in texts):
-            found.append(f"Keep each value, link and note under {MAX_PROGRESS_TEXT} characters.")
+            found.append(
+                ProgressProblem("text", f"Keep each value, link and note under {MAX_PROGRESS_TEXT} characters.")
+            )
         if given.evidence_url and not _URL.fullmatch(given.evidence_url):
-            found.append("The evidence link must be a web address starting with http:// or https://.")
+            found.append(
+                ProgressProblem(
+                    "evidence", "The evidence link must be a web address starting with http:// or https://."
+                )
+            )
         if not given.status and (any(v.strip() for v in given.indicator_values.values()) or given.note.strip()):
-            found.append("Choose a status for an activity you report on.")
+            found.append(ProgressProblem("status", "Choose a status for an activity you report on."))
     return {activity_id: found for activity_id, found in problems.items() if found}
 
 
@@ -478,6 +493,7 @@ __all__ = [
     "InvalidPlan",
     "InvalidProgress",
     "ProgressInput",
+    "ProgressProblem",
     "accept_plan",
     "accepted_plan",
     "accepted_plans",
