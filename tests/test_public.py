@@ -43,14 +43,17 @@ def test_instrument_page_shows_each_commitment_with_its_passage(client, framewor
 
 def test_crosswalk_marks_exactly_the_mapped_cells(client, framework):
     page = client.get("/framework/crosswalk").text
-    mappings = sum(len(c.focus_areas) for c in framework.commitments)
-    assert page.count('class="text-center mapped"') == mappings
+    assert page.count('class="text-center mapped primary"') == len(framework.commitments)  # one primary each
+    secondary = sum(len(c.secondary_focus_areas) for c in framework.commitments)
+    assert secondary and page.count('class="text-center mapped secondary"') == secondary
+    assert "An interpretive mapping." in page and "Made by: The Commitment Tracker project team" in page
 
 
 def test_focus_areas_page_lists_the_seven_areas_in_order(client, framework):
     page = client.get("/framework/focus-areas").text
     positions = [page.index(f'id="{area.id}"') for area in framework.focus_areas]
-    assert len(positions) == 7 and positions == sorted(positions)
+    assert len(positions) == 8 and positions == sorted(positions)
+    assert page.count("not one of the Task Force's seven") >= 1  # the project's own area says so
 
 
 def test_countries_page_shows_what_each_signed(client, framework):
@@ -59,7 +62,7 @@ def test_countries_page_shows_what_each_signed(client, framework):
         assert f'id="{country.code}"' in page
     row = page[page.index('id="HU"') :]
     row = row[: row.index("</tr>")]
-    assert row.count('class="signed"') == len(framework.country("HU").signatures)
+    assert row.count('class="signed"') == len(framework.bindings["HU"])
 
 
 def test_unknown_instrument_is_404(client):
@@ -72,7 +75,8 @@ def test_text_from_the_framework_is_escaped(empty_app, tmp_path):
     directory = tmp_path / "commitments"
     shutil.copytree(COMMITMENTS_DIR, directory)
     extra = (Path(__file__).parent / "framework" / "bad" / "unknown-key" / "instruments" / "extra.yaml").read_text()
-    extra = extra.replace('      deadline: "2004"\n', "").replace("Something undertaken.", PAYLOAD)
+    extra = extra.replace('      deadline: "2004"\n', "      primary_focus_area: prevention\n")
+    extra = extra.replace("Something undertaken.", PAYLOAD)
     (directory / "instruments" / "extra.yaml").write_text(extra)
     with empty_app.app_context():
         store_framework(load_framework(directory), source="test")

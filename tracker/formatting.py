@@ -7,6 +7,8 @@ import datetime as dt
 
 from flask import Flask
 
+from .framework.schema import NATURE_WORDS
+
 
 def long_date(value: str | None) -> str:
     """``2000-12-13`` → ``13 December 2000``; ``2001-05`` → ``May 2001``; ``2001`` stays."""
@@ -77,4 +79,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(datetime_utc)
     app.add_template_filter(flat_errors)
     app.add_template_global(now_utc)
+    app.add_template_global(NATURE_WORDS, "nature_words")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
+from . import queries
 from .extensions import db
 from .models import (
     ActivityProgress,
@@ -50,6 +51,7 @@ def cycles() -> list[ReportingCycle]:
     return list(
         db.session.execute(
             select(ReportingCycle)
+            .options(queries.pinned_version())  # framework_of(cycle) then needs no query
             .where(_published_cycle())
             .order_by(ReportingCycle.period_end.desc(), ReportingCycle.id.desc())
         ).scalars()

@@ -145,7 +145,7 @@ def cycles() -> list[ReportingCycle]:
 Reply = aliased(ReviewComment)  # a comment's answer, to find comments still without one
 
 
-def _pinned_version():  # type: ignore[no-untyped-def]
+def pinned_version():  # type: ignore[no-untyped-def]
     """A cycle's framework version without its large JSON document: its hash is what ``framework_of``
     and the pages need."""
     return joinedload(ReportingCycle.framework_version).load_only(FrameworkVersion.id, FrameworkVersion.content_hash)
@@ -153,7 +153,7 @@ def _pinned_version():  # type: ignore[no-untyped-def]
 
 def cycle(cycle_id: int) -> ReportingCycle | None:
     """A cycle with its framework version's hash (``services.framework_of`` then needs no query)."""
-    return db.session.get(ReportingCycle, cycle_id, options=[_pinned_version()])
+    return db.session.get(ReportingCycle, cycle_id, options=[pinned_version()])
 
 
 def country_cycles(country_id: int) -> list[CycleStatus]:
@@ -191,7 +191,7 @@ def report_statement(report_id: int) -> Select[tuple[Report]]:
         select(Report)
         .where(Report.id == report_id)
         .options(
-            joinedload(Report.cycle).options(_pinned_version()),
+            joinedload(Report.cycle).options(pinned_version()),
             joinedload(Report.country),
             selectinload(Report.entries).joinedload(Entry.commitment),
             # joined to the entries' one query: a report's few dozen entries have one or two of each

@@ -1,21 +1,26 @@
-"""Unit tests of the pure scoring engine, on the real framework in commitments/.
+"""Unit tests of the pure scoring engine, on a frozen framework version.
 
-No Flask app and no database: the engine gets the framework and plain facts, nothing else.
+No Flask app and no database: the engine gets the framework and plain facts, nothing else. The
+worked examples are worked on the version stored before the corrections of the framework (the
+document a database keeps for its old cycles, tests/fixtures/), so that they test the engine's
+arithmetic however commitments/ changes; tests/scoring/test_current_framework.py checks the
+current version.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tracker.framework import Framework, load_framework
+from tracker.framework import Framework
 from tracker.scoring import CountryFacts, EntryFacts, Score, Scorecard, ScoringError, rating_for, score_country
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = load_framework(ROOT / "commitments")
+FRAMEWORK = Framework.from_document(json.loads((ROOT / "tests/fixtures/framework-before-corrections.json").read_text()))
 
 AL_APPLICABLE = frozenset(c.id for c in FRAMEWORK.applicable_commitments("AL"))
 PALERMO = frozenset(c.id for c in FRAMEWORK.instrument("palermo-2000").commitments)

@@ -138,12 +138,41 @@ SCHEMAS: dict[str, Schema] = {
             "title": _string(),
             "short_title": _string(),
             "kind": _string(enum=["declaration", "statement", "action_plan"]),
-            "adopted": PARTIAL_DATE,
+            "adopted": _nullable(PARTIAL_DATE),
+            "date_status": _string(
+                "`uncertain`: `adopted` is the best estimate the sources allow; `not-established`: no date.",
+                enum=["established", "uncertain", "not-established"],
+            ),
+            "date_note": _nullable(_string("Why the date is uncertain or not established.")),
             "adopted_by": _string(),
             "place": _nullable(_string()),
+            "other_titles": _array(_string()),
             "summary": _string(),
             "legal_status": _string(),
             "source": _string(),
+            "recalls": _array(_string(), "The instruments its preamble recalls."),
+            "texts": _array(
+                _obj(
+                    {
+                        "title": _string(),
+                        "locator": _string(),
+                        "wording": _string(enum=["instrument", "summary", "press-release"]),
+                        "date": _nullable(PARTIAL_DATE),
+                        "note": _nullable(_string()),
+                    }
+                ),
+                "The texts the instrument was encoded from, and whose words each holds.",
+            ),
+            "signatories": _obj(
+                {
+                    "status": _string(
+                        "`listed`: the recorded signatures are the record; `not-established`: nobody is recorded "
+                        "and it applies to no country; `programme`: not signed by governments, outside their scores.",
+                        enum=["listed", "not-established", "programme"],
+                    ),
+                    "note": _string(),
+                }
+            ),
             "commitments": _array(_ref("Commitment")),
         }
     ),
@@ -154,13 +183,43 @@ SCHEMAS: dict[str, Schema] = {
             "text": _string(),
             "passage": _string("Where in the instrument the commitment is made."),
             "quote": _nullable(_string()),
-            "focus_areas": _array(SLUG, "Ids of the focus areas the commitment counts towards."),
+            "focus_areas": _array(SLUG, "Ids of the focus areas the commitment serves (the crosswalk)."),
+            "primary_focus_area": _nullable(
+                _string(
+                    "The one focus area whose score the commitment counts in; null in versions stored before "
+                    "primary areas, which count in every area listed.",
+                    pattern=r"^[a-z][a-z0-9-]{0,63}$",
+                )
+            ),
+            "passage_from": _nullable(
+                _string(
+                    "Whether the passage is known from the instrument's text or a summary.",
+                    enum=["instrument", "summary", "press-release"],
+                )
+            ),
+            "nature": _nullable(
+                _string(
+                    "How firmly the instrument words it.",
+                    enum=["undertaking", "responsibility", "expressed-need", "agreement", "programme"],
+                )
+            ),
             "weight": {"type": "integer", "minimum": 0},
             "evidence_guidance": _string(),
             "indicators": _array(SLUG, "Ids of the figures a progress report gives for this commitment."),
         }
     ),
-    "FocusArea": _obj({"id": SLUG, "name": _string(), "description": _string(), "source": _string()}),
+    "FocusArea": _obj(
+        {
+            "id": SLUG,
+            "name": _string(),
+            "description": _string(),
+            "source": _string(),
+            "origin": _string(
+                "`project`: an area of this project's own, not one of the Task Force's seven.",
+                enum=["task-force", "project"],
+            ),
+        }
+    ),
     "Methodology": _obj(
         {
             "title": _string(),
@@ -240,9 +299,13 @@ SCHEMAS: dict[str, Schema] = {
                         "name": _string(),
                         "from": _nullable(PARTIAL_DATE),
                         "until": PARTIAL_DATE,
+                        "part_of": _nullable(_string("The state the country was then part of.")),
+                        "reference": _nullable(_string("How the instruments referred to it, when not by its name.")),
+                        "note": _nullable(_string()),
                     }
                 )
             ),
+            "code_note": _nullable(_string("Why the code is used, when ISO 3166-1 did not assign it (XK).")),
             "signatures": _array(
                 _obj(
                     {
@@ -250,8 +313,16 @@ SCHEMAS: dict[str, Schema] = {
                         "date": PARTIAL_DATE,
                         "basis": _string(enum=["signed", "participates"]),
                         "source": _string(),
+                        "signed_as": _string("The signatory as the source names it."),
+                        "how": _string(
+                            "`own`: the country signed; `inherited`: a state it succeeded signed; `for`: an "
+                            "administration signed for it.",
+                            enum=["own", "inherited", "for"],
+                        ),
+                        "through": _nullable(_string("The historical signatory, when not the country itself.")),
                     }
-                )
+                ),
+                "What binds the country.",
             ),
             "national_action_plan": _nullable(
                 _obj({"status": _string(enum=["adopted", "not_recorded"]), "source": _string()})

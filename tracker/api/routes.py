@@ -113,18 +113,43 @@ def _cycle(cycle: ReportingCycle) -> dict[str, Any]:
 
 
 def _country_dict(
-    country: Country, described: FrameworkCountry | None, cycles: list[ReportingCycle], overall: dict[int, StoredScore]
+    country: Country,
+    framework: Framework,
+    cycles: list[ReportingCycle],
+    overall: dict[int, StoredScore],
 ) -> dict[str, Any]:
-    """A country as the framework describes it (``described``), with its overall score in every published cycle."""
+    """A country as the framework describes it, with its overall score in every published cycle.
+
+    ``signatures`` lists what binds the country: its own signatures, those inherited from a state
+    it succeeded, and those an administration gave for it (``how``, ``through``).
+    """
+    described: FrameworkCountry | None = next((c for c in framework.countries if c.code == country.code), None)
     return {
         "code": country.code,
         "name": country.name,
+        "code_note": described.code_note if described else None,
         "former_names": [
-            {"name": n.name, "from": n.from_, "until": n.until} for n in (described.names if described else ())
+            {
+                "name": n.name,
+                "from": n.from_,
+                "until": n.until,
+                "part_of": n.part_of,
+                "reference": n.reference,
+                "note": n.note,
+            }
+            for n in (described.names if described else ())
         ],
         "signatures": [
-            {"instrument": s.instrument, "date": s.date, "basis": s.basis, "source": s.source}
-            for s in (described.signatures if described else ())
+            {
+                "instrument": b.signature.instrument,
+                "date": b.signature.date,
+                "basis": b.signature.basis,
+                "source": b.signature.source,
+                "signed_as": b.signed_as,
+                "how": b.how,
+                "through": b.through.name if b.through else None,
+            }
+            for b in framework.bindings.get(country.code, ())
         ],
         "national_action_plan": (
             {"status": described.national_action_plan.status, "source": described.national_action_plan.source}
@@ -355,15 +380,14 @@ def framework() -> Response:
 @public
 def countries() -> Response:
     _arguments()
-    described = {c.code: c for c in _framework().countries}
+    current = _framework()
     cycles = published.cycles()
     overall: dict[int, dict[int, StoredScore]] = {}
     for score in published.scores(level="overall"):
         overall.setdefault(score.country_id, {})[score.cycle_id] = score
     return jsonify(
         countries=[
-            _country_dict(country, described.get(country.code), cycles, overall.get(country.id, {}))
-            for country in queries.countries()
+            _country_dict(country, current, cycles, overall.get(country.id, {})) for country in queries.countries()
         ]
     )
 
@@ -373,9 +397,8 @@ def countries() -> Response:
 def country(code: str) -> Response:
     _arguments()
     chosen = _country(_country_code(code))
-    described = {c.code: c for c in _framework().countries}.get(chosen.code)
     overall = {s.cycle_id: s for s in published.scores(country_id=chosen.id, level="overall")}
-    return jsonify(_country_dict(chosen, described, published.cycles(), overall))
+    return jsonify(_country_dict(chosen, _framework(), published.cycles(), overall))
 
 
 @bp.get("/plans")

@@ -8,6 +8,7 @@ references, ranges). Problems of all files are gathered so that one run shows ev
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,8 +21,10 @@ from .schema import (
     PATTERN_MEANINGS,
     CountriesFile,
     FocusAreasFile,
+    Instrument,
     InstrumentFile,
     MethodologyFile,
+    Signature,
     StatisticsFile,
     parse_partial_date,
 )
@@ -100,11 +103,14 @@ class _Loader:
             )
             return None
         # instruments in the order they were adopted: Palermo 2000, the 2001 plan, Tirana 2002
-        instruments.sort(key=lambda pair: (pair[1].adopted_on, pair[1].id))
+        # (an instrument whose date is not established comes last)
+        instruments.sort(key=lambda pair: (pair[1].adopted_on or dt.date.max, pair[1].id))
         framework = Framework(
             focus_areas=parsed["focus_areas.yaml"].focus_areas,
+            crosswalk=parsed["focus_areas.yaml"].crosswalk,
             instruments=tuple(instrument for _, instrument in instruments),
             countries=parsed["countries.yaml"].countries,
+            historical_signatories=parsed["countries.yaml"].historical_signatories,
             methodology=parsed["methodology.yaml"].methodology,
             statistics=parsed["statistics.yaml"].statistics,
         )
@@ -198,9 +204,19 @@ class _Loader:
                     f"instrument id {instrument.id!r} must equal the file name {path.stem!r}",
                 )
             instrument_places[instrument.id] = path
+            self._check_instrument_dates(path, instrument)
             for n, commitment in enumerate(instrument.commitments):
                 here = ("instrument", "commitments", n)
                 commitment_places.append((path, (*here, "id"), commitment.id))
+                if commitment.primary_focus_area is None:
+                    self._report(path, (*here, "primary_focus_area"), "required field is missing")
+                elif commitment.primary_focus_area not in commitment.focus_areas:
+                    self._report(
+                        path,
+                        (*here, "primary_focus_area"),
+                        f"primary focus area {commitment.primary_focus_area!r} is not among the commitment's "
+                        "focus_areas",
+                    )
                 for k, focus in enumerate(commitment.focus_areas):
                     if focus not in focus_ids:
                         self._report(path, (*here, "focus_areas", k), f"unknown focus area {focus!r}")
@@ -235,29 +251,27 @@ class _Loader:
             ((("countries", n, "code"), c.code) for n, c in enumerate(framework.countries)),
             "country code",
         )
-        for n, country in enumerate(framework.countries):
-            here = ("countries", n)
+        signers = [(("countries", n), c.signatures) for n, c in enumerate(framework.countries)] + [
+            (("historical_signatories", n), h.signatures) for n, h in enumerate(framework.historical_signatories)
+        ]
+        for here, signatures in signers:
             self._unique(
                 countries_path,
-                (((*here, "signatures", k, "instrument"), s.instrument) for k, s in enumerate(country.signatures)),
+                (((*here, "signatures", k, "instrument"), s.instrument) for k, s in enumerate(signatures)),
                 "signature of instrument",
             )
-            for k, signature in enumerate(country.signatures):
-                instrument_path = instrument_places.get(signature.instrument)
-                if instrument_path is None:
+            for k, signature in enumerate(signatures):
+                if signature.instrument not in instrument_places:
                     self._report(
                         countries_path,
                         (*here, "signatures", k, "instrument"),
                         f"unknown instrument {signature.instrument!r}",
                     )
                     continue
-                signed_instrument = framework.instrument(signature.instrument)
-                if signature.signed_on < signed_instrument.adopted_on:
-                    self._report(
-                        countries_path,
-                        (*here, "signatures", k, "date"),
-                        f"signed {signature.date}, before the instrument was adopted ({signed_instrument.adopted})",
-                    )
+                self._check_signature(countries_path, (*here, "signatures", k), signature, framework)
+        self._check_historical_signatories(framework, countries_path)
+        for n, country in enumerate(framework.countries):
+            here = ("countries", n)
             for k, former in enumerate(country.names):
                 if former.from_ and parse_partial_date(former.from_) >= parse_partial_date(former.until):
                     self._report(
@@ -314,6 +328,84 @@ class _Loader:
             if negative.rating_cap not in band_ids:
                 self._report(method_path, (*here, "rating_cap"), f"unknown rating band {negative.rating_cap!r}")
         self._check_statistics(framework, statistics_path)
+
+    def _check_instrument_dates(self, path: Path, instrument: Instrument) -> None:
+        """A date is given unless it is not established; an uncertain date says why."""
+        if instrument.date_status == "not-established":
+            if instrument.adopted is not None:
+                self._report(
+                    path, ("instrument", "adopted"), "a date whose date_status is not-established must be left out"
+                )
+        elif instrument.adopted is None:
+            self._report(
+                path,
+                ("instrument", "date_status"),
+                f"a date that is {instrument.date_status} needs adopted: leave it out only when not-established",
+            )
+        if instrument.date_status != "established" and instrument.date_note is None:
+            self._report(
+                path, ("instrument", "date_status"), "an uncertain or unknown date needs a date_note saying why"
+            )
+
+    def _check_signature(self, path: Path, here: Location, signature: Signature, framework: Framework) -> None:
+        """A signature fits what the instrument says of its signatories, and comes after its adoption."""
+        instrument = framework.instrument(signature.instrument)
+        status = instrument.signatories.status
+        if status == "not-established":
+            self._report(
+                path,
+                (*here, "instrument"),
+                f"{instrument.id}'s signatories are not established: record the signature with its source "
+                "and set the instrument's signatories status to listed",
+            )
+        elif status == "programme" and signature.basis != "participates":
+            self._report(
+                path, (*here, "basis"), f"{instrument.id} is a programme: a country participates, it does not sign"
+            )
+        elif status == "listed" and signature.basis != "signed":
+            self._report(path, (*here, "basis"), f"{instrument.id} is signed, not participated in")
+        if instrument.adopted_on and signature.signed_on < instrument.adopted_on:
+            self._report(
+                path,
+                (*here, "date"),
+                f"signed {signature.date}, before the instrument was adopted ({instrument.adopted})",
+            )
+
+    def _check_historical_signatories(self, framework: Framework, path: Path) -> None:
+        """Ids unique and distinct from country codes; successors and territories exist; no cycle."""
+        entities = framework.historical_signatories
+        codes = {c.code for c in framework.countries}
+        ids = {h.id for h in entities}
+        self._unique(
+            path, ((("historical_signatories", n, "id"), h.id) for n, h in enumerate(entities)), "signatory id"
+        )
+        for n, entity in enumerate(entities):
+            here = ("historical_signatories", n)
+            for k, successor in enumerate(entity.successors):
+                if successor not in codes and successor not in ids:
+                    self._report(
+                        path, (*here, "successors", k), f"unknown country or historical signatory {successor!r}"
+                    )
+                elif successor == entity.id:
+                    self._report(path, (*here, "successors", k), "a signatory cannot succeed itself")
+            for k, code in enumerate(entity.acts_for):
+                if code not in codes:
+                    self._report(path, (*here, "acts_for", k), f"unknown country {code!r}")
+            if entity.from_ and entity.until and parse_partial_date(entity.from_) >= parse_partial_date(entity.until):
+                self._report(
+                    path, (*here, "until"), f"'until' ({entity.until}) must come after 'from' ({entity.from_})"
+                )
+        successors = {h.id: [s for s in h.successors if s in ids] for h in entities}
+        for n, entity in enumerate(entities):
+            seen, frontier = set(), list(successors[entity.id])
+            while frontier:
+                current = frontier.pop()
+                if current == entity.id:
+                    self._report(path, ("historical_signatories", n, "successors"), "successors go round in a circle")
+                    break
+                if current not in seen:
+                    seen.add(current)
+                    frontier.extend(successors[current])
 
     def _check_statistics(self, framework: Framework, path: Path) -> None:
         """Ids unique where they are stored side by side; measures name breakdowns that exist."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass as plain_dataclass
 from functools import cached_property
 from typing import Any
 
@@ -15,12 +16,40 @@ from .schema import (
     STRICT,
     Commitment,
     Country,
+    Crosswalk,
     FocusArea,
+    HistoricalSignatory,
     Instrument,
     Methodology,
     Signature,
     Statistics,
 )
+
+#: An area score resting on fewer commitments than this is marked, in versions that do not say.
+DEFAULT_MINIMUM_AREA_COMMITMENTS = 3
+
+
+@plain_dataclass(frozen=True)
+class Binding:
+    """A signature as it binds one of today's countries: its own, inherited from a predecessor, or
+    given by an administration that signed for it (``through`` names that signatory)."""
+
+    country: Country
+    signature: Signature
+    through: HistoricalSignatory | None = None
+
+    @property
+    def how(self) -> str:
+        if self.through is None:
+            return "own"
+        return "for" if self.country.code in self.through.acts_for else "inherited"
+
+    @property
+    def signed_as(self) -> str:
+        """The signatory as the source names it."""
+        if self.through is not None:
+            return self.signature.signed_as or self.through.name
+        return self.signature.signed_as or self.country.name
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -33,6 +62,9 @@ class Framework:
     methodology: Methodology
     # None in versions stored before the statistics section existed: their cycles ask for none
     statistics: Statistics | None = None
+    # empty / None in versions stored before historical signatories and the crosswalk note existed
+    historical_signatories: tuple[HistoricalSignatory, ...] = ()
+    crosswalk: Crosswalk | None = None
 
     # -- identity -------------------------------------------------------------------------
     def to_document(self) -> dict[str, Any]:
@@ -61,17 +93,70 @@ class Framework:
 
     @cached_property
     def commitments_by_focus_area(self) -> dict[str, tuple[Commitment, ...]]:
-        """The crosswalk read by column: the commitments that count towards each focus area."""
-        return {area.id: tuple(c for c in self.commitments if area.id in c.focus_areas) for area in self.focus_areas}
+        """The crosswalk read by column: the commitments that count towards each focus area (their
+        primary area only, so that no commitment counts twice in an area mean)."""
+        return {
+            area.id: tuple(c for c in self.commitments if area.id in c.aggregation_areas) for area in self.focus_areas
+        }
 
-    def signatories(self, instrument_id: str) -> tuple[tuple[Country, Signature], ...]:
-        """Every country that signed (or takes part in) an instrument, with its signature."""
-        return tuple(
-            (country, signature)
-            for country in self.countries
-            for signature in country.signatures
-            if signature.instrument == instrument_id
-        )
+    @cached_property
+    def secondary_commitments_by_focus_area(self) -> dict[str, tuple[Commitment, ...]]:
+        """Commitments linked to an area without counting in its score."""
+        return {
+            area.id: tuple(
+                c for c in self.commitments if area.id in c.focus_areas and area.id not in c.aggregation_areas
+            )
+            for area in self.focus_areas
+        }
+
+    @property
+    def minimum_area_commitments(self) -> int:
+        return self.crosswalk.minimum_commitments if self.crosswalk else DEFAULT_MINIMUM_AREA_COMMITMENTS
+
+    @cached_property
+    def bindings(self) -> dict[str, tuple[Binding, ...]]:
+        """Per country code, every signature that binds the country: its own, those it inherited from
+        the states it succeeded, and those an administration gave for it."""
+        by_id = {h.id: h for h in self.historical_signatories}
+        found: dict[str, list[Binding]] = {
+            c.code: [Binding(country=c, signature=s) for s in c.signatures] for c in self.countries
+        }
+
+        def heirs(entity: HistoricalSignatory, seen: frozenset[str]) -> set[str]:
+            codes = set(entity.acts_for)
+            for successor in entity.successors:
+                if successor in by_id and successor not in seen:
+                    codes |= heirs(by_id[successor], seen | {successor})
+                elif successor not in by_id:
+                    codes.add(successor)
+            return codes
+
+        for entity in self.historical_signatories:
+            for code in sorted(heirs(entity, frozenset({entity.id}))):
+                if code in found:
+                    found[code].extend(
+                        Binding(country=self._countries_by_code[code], signature=s, through=entity)
+                        for s in entity.signatures
+                    )
+        return {code: tuple(items) for code, items in found.items()}
+
+    def signatories(self, instrument_id: str) -> tuple[tuple[Country | HistoricalSignatory, Signature], ...]:
+        """Every entity recorded as signing (or taking part in) an instrument, with its signature:
+        today's countries and historical signatories, as recorded."""
+        own = [(c, s) for c in self.countries for s in c.signatures if s.instrument == instrument_id]
+        historical = [
+            (h, s) for h in self.historical_signatories for s in h.signatures if s.instrument == instrument_id
+        ]
+        return tuple(own + historical)
+
+    def bound_countries(self, instrument_id: str) -> tuple[Binding, ...]:
+        """Today's countries an instrument binds, each through the signature that binds it first."""
+        rows = []
+        for country in self.countries:
+            found = [b for b in self.bindings.get(country.code, ()) if b.signature.instrument == instrument_id]
+            if found:
+                rows.append(min(found, key=lambda b: (b.signature.signed_on, b.how != "own")))
+        return tuple(rows)
 
     def instrument(self, instrument_id: str) -> Instrument:
         return self._instruments_by_id[instrument_id]
@@ -88,11 +173,15 @@ class Framework:
     def signed_instruments(self, code: str, on: dt.date | None = None) -> tuple[Instrument, ...]:
         """Instruments a country had signed (or took part in) by ``on`` (any date when None); none for a
         country the framework does not name."""
-        country = self._countries_by_code.get(code)
-        if country is None:
-            return ()
-        signed = {s.instrument for s in country.signatures if on is None or s.signed_on <= on}
+        signed = {
+            b.signature.instrument for b in self.bindings.get(code, ()) if on is None or b.signature.signed_on <= on
+        }
         return tuple(i for i in self.instruments if i.id in signed)
+
+    def country_label(self, code: str, on: dt.date | None) -> str:
+        """The country as it was named on ``on``, with today's name beside it; the code when unknown."""
+        country = self._countries_by_code.get(code)
+        return country.label_on(on) if country else code
 
     def applicable_commitments(self, code: str, on: dt.date | None = None) -> tuple[Commitment, ...]:
         """The commitments a country is answerable for: those of the instruments it signed."""

@@ -63,23 +63,62 @@ PartialDate = Annotated[str, AfterValidator(_real_partial_date)]
 # ----------------------------------------------------------------------------- focus areas
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class FocusArea:
-    """One of the Task Force's seven areas of concern."""
+    """One of the Task Force's seven areas of concern, or an area of the project's own.
+
+    ``origin`` keeps the two apart on every page: ``project`` marks an area we added (co-ordination,
+    monitoring and reporting), never to be mistaken for one of the Task Force's seven.
+    """
 
     id: Slug
     name: Line
     description: Paragraph
     source: Line
+    origin: Literal["task-force", "project"] = "task-force"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Crosswalk:
+    """Who mapped the commitments to the focus areas, and how far an area score can be trusted.
+
+    The mapping is interpretive: the instruments do not assign their passages to the Task Force's
+    areas. An area score resting on fewer than ``minimum_commitments`` commitments is marked as such.
+    """
+
+    made_by: Paragraph
+    description: Paragraph
+    minimum_commitments: Annotated[int, Field(ge=1, le=10)]
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class FocusAreasFile:
     focus_areas: tuple[FocusArea, ...] = Field(min_length=1)
+    crosswalk: Crosswalk
 
 
 # ----------------------------------------------------------------------------- instruments
+#: How firmly the instrument words a passage: "will" is not "express the need for".
+Nature = Literal["undertaking", "responsibility", "expressed-need", "agreement", "programme"]
+NATURE_WORDS = {
+    "undertaking": "an undertaking (“will”)",
+    "responsibility": "a responsibility of the State the signatories underlined",
+    "expressed-need": "a need the signatories expressed, not a promise",
+    "agreement": "an action the signatories agreed to",
+    "programme": "a project of a regional programme, not a government undertaking",
+}
+#: Where the wording a passage is known from comes from.
+Wording = Literal["instrument", "summary", "press-release"]
+
+
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Commitment:
-    """One thing the signatories undertook, cited to its passage; ``focus_areas`` is the crosswalk."""
+    """One thing the signatories undertook, cited to its passage.
+
+    ``focus_areas`` is the crosswalk; ``primary_focus_area`` (one of them) is the only area the
+    commitment counts towards in an area score, so that no commitment counts twice. Versions stored
+    before primary areas existed have none and count in every area they list, as they were scored.
+    ``quote`` holds only the instrument's own words (a test checks them against commitments/texts/);
+    ``passage_from`` says whether the passage is known from the instrument's text or a summary.
+    """
 
     id: CommitmentId
     title: Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -90,27 +129,83 @@ class Commitment:
     evidence_guidance: Paragraph
     quote: Quote | None = None
     indicators: tuple[Slug, ...] = ()
+    primary_focus_area: Slug | None = None
+    passage_from: Wording | None = None
+    nature: Nature | None = None
+
+    @property
+    def aggregation_areas(self) -> tuple[str, ...]:
+        """The areas whose scores this commitment counts in."""
+        return (self.primary_focus_area,) if self.primary_focus_area else self.focus_areas
+
+    @property
+    def secondary_focus_areas(self) -> tuple[str, ...]:
+        return tuple(area for area in self.focus_areas if area != self.primary_focus_area)
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class SourceText:
+    """A text an instrument was encoded from, and whose words it holds."""
+
+    title: Line
+    locator: Line
+    wording: Wording
+    date: PartialDate | None = None
+    note: Paragraph | None = None
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class SignatoryRecord:
+    """What is known of who signed an instrument.
+
+    ``listed``: the signatures in countries.yaml are the record (``note`` says where the list comes
+    from). ``not-established``: nobody is recorded; the instrument applies to no country until a
+    signature is recorded with a source. ``programme``: not signed by governments (a regional
+    programme); it applies to a country only through a participation recorded with a source.
+    """
+
+    status: Literal["listed", "not-established", "programme"]
+    note: Paragraph
+
+
+LISTED = SignatoryRecord(status="listed", note="The signatures recorded in countries.yaml.")
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Instrument:
-    """A declaration, statement or action plan, and the commitments it carries."""
+    """A declaration, statement or action plan, and the commitments it carries.
+
+    ``adopted`` may be uncertain (``date_status``: ``uncertain``, with the best estimate the sources
+    allow) or unknown (``not-established``, no date at all); ``date_note`` says why.
+    """
 
     id: Slug
     title: Line
     short_title: Line
     kind: Literal["declaration", "statement", "action_plan"]
-    adopted: PartialDate
     adopted_by: Paragraph
     summary: Paragraph
     legal_status: Paragraph
     source: Paragraph
     commitments: tuple[Commitment, ...] = Field(min_length=1)
+    adopted: PartialDate | None = None
+    date_status: Literal["established", "uncertain", "not-established"] = "established"
+    date_note: Paragraph | None = None
     place: Line | None = None
+    other_titles: tuple[Line, ...] = ()
+    recalls: tuple[Line, ...] = ()
+    texts: tuple[SourceText, ...] = ()
+    signatories: SignatoryRecord = LISTED
 
     @property
-    def adopted_on(self) -> dt.date:
-        return parse_partial_date(self.adopted)
+    def adopted_on(self) -> dt.date | None:
+        return parse_partial_date(self.adopted) if self.adopted else None
+
+    @property
+    def applies_by_signature(self) -> bool:
+        """False for an instrument that applies to no country unless a signature or participation is
+        recorded with a source."""
+        return self.signatories.status == "listed"
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -121,24 +216,59 @@ class InstrumentFile:
 # ----------------------------------------------------------------------------- countries
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class FormerName:
+    """A name the country had before ``until``.
+
+    ``part_of`` names the state it then belonged to (Serbia within the Federal Republic of
+    Yugoslavia); ``reference`` is how the instruments referred to it when that was not its name
+    ("the former Yugoslav Republic of Macedonia", a provisional reference).
+    """
+
     name: Line
     until: PartialDate
     # a country's first recorded name may have no known start in our sources
     from_: PartialDate | None = Field(default=None, alias="from")
+    part_of: Line | None = None
+    reference: Line | None = None
+    note: Paragraph | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Signature:
-    """A country's signature of (or participation in) an instrument, from a given date."""
+    """A signature of (or participation in) an instrument, from a given date.
+
+    ``signed_as`` is the name the source gives the signatory, when it is not today's name.
+    """
 
     instrument: Slug
     date: PartialDate
     basis: Literal["signed", "participates"]
     source: Paragraph
+    signed_as: Line | None = None
 
     @property
     def signed_on(self) -> dt.date:
         return parse_partial_date(self.date)
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class HistoricalSignatory:
+    """An entity that signed and is not one of today's countries: a state that no longer exists,
+    or an administration that signed for a territory.
+
+    Its ``successors`` (country codes or other historical signatories' ids) inherit what it signed;
+    ``acts_for`` names the territories an administration signed for (UNMIK for Kosovo).
+    """
+
+    id: Slug
+    name: Line
+    kind: Literal["state", "administration"]
+    description: Paragraph
+    source: Paragraph
+    signatures: tuple[Signature, ...] = ()
+    successors: tuple[Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|[a-z][a-z0-9-]{0,63})$")], ...] = ()
+    acts_for: tuple[CountryCode, ...] = ()
+    from_: PartialDate | None = Field(default=None, alias="from")
+    until: PartialDate | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -149,16 +279,39 @@ class NationalActionPlan:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Country:
+    """One of today's countries; ``code_note`` explains a code ISO 3166-1 did not assign (XK)."""
+
     code: CountryCode
     name: Line
     signatures: tuple[Signature, ...]
     national_action_plan: NationalActionPlan
     names: tuple[FormerName, ...] = ()
+    code_note: Paragraph | None = None
+
+    def former_name_on(self, on: dt.date) -> FormerName | None:
+        """The name the country had on ``on``, when it was not today's."""
+        for former in self.names:
+            starts = parse_partial_date(former.from_) if former.from_ else dt.date.min
+            if starts <= on < parse_partial_date(former.until):
+                return former
+        return None
+
+    def label_on(self, on: dt.date | None) -> str:
+        """How a page names the country for a moment in the past, with today's name beside it:
+        "Turkey (today Türkiye)", "Serbia (then part of Serbia and Montenegro)"."""
+        former = self.former_name_on(on) if on else None
+        if former is None:
+            return self.name
+        details = [f"then part of {former.part_of}"] if former.part_of else []
+        if former.name != self.name:
+            details.append(f"today {self.name}")
+        return f"{former.name} ({'; '.join(details)})" if details else former.name
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class CountriesFile:
     countries: tuple[Country, ...] = Field(min_length=1)
+    historical_signatories: tuple[HistoricalSignatory, ...] = ()
 
 
 # ----------------------------------------------------------------------------- methodology

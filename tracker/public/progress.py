@@ -13,6 +13,7 @@ from ..framework import Framework
 from ..permissions import public
 from ..security import draws_charts
 from ..services import scores as stored
+from ..services.framework import framework_of
 from ..statistics.figures import public_figures
 from . import bp
 
@@ -75,6 +76,7 @@ def country(code: str):  # type: ignore[no-untyped-def]
     cycles = published.cycles()
     cycle = _chosen_cycle(cycles)
     card, entries, charts = {}, {}, {}
+    scored_with = framework_of(cycle) if cycle is not None else framework  # a past cycle keeps its version
     if cycle is not None:
         card = published.scorecard(cycle.id, found.id)
         entries = {e.commitment.code: e for e in published.entries(cycle.id, found.id)}
@@ -83,9 +85,12 @@ def country(code: str):  # type: ignore[no-untyped-def]
         )
     return render_template(
         "public/country.html",
-        framework=framework,
+        framework=scored_with,
+        current=framework,
+        named_then=framework.country_label(found.code, cycle.period_end) if cycle else found.name,
         country=found,
         profile=framework.country(found.code),
+        bindings=framework.bindings.get(found.code, ()),
         cycles=cycles,
         cycle=cycle,
         card=card,
@@ -93,7 +98,7 @@ def country(code: str):  # type: ignore[no-untyped-def]
         trend=charts.get(stored.trend_key(found.id, "public:")),
         comparison=charts.get(stored.comparison_key(cycle.id, found.id, "public:")) if cycle else None,
         national_plan=_plan_card(found.id, framework),
-        **labels(framework),
+        **labels(scored_with),
     )
 
 
@@ -107,10 +112,11 @@ def _plan_card(country_id: int, framework: Framework):  # type: ignore[no-untype
 @bp.get("/countries/<code>/<int:cycle_id>/<level>/<subject>")
 @public
 def explanation(code: str, cycle_id: int, level: str, subject: str):  # type: ignore[no-untyped-def]
-    framework = framework_or_503()
+    current = framework_or_503()
     found, cycle = queries.country_by_code(code), published.cycle(cycle_id)
     if found is None or cycle is None or level not in LEVELS:
         abort(404)
+    framework = framework_of(cycle)  # the score is explained in the terms of the version it was scored with
     card = published.scorecard(cycle.id, found.id)
     score = card.get((level, "" if level == "overall" else subject))
     if score is None:
@@ -125,6 +131,7 @@ def explanation(code: str, cycle_id: int, level: str, subject: str):  # type: ig
         "public/explanation.html",
         framework=framework,
         country=found,
+        named_then=current.country_label(found.code, cycle.period_end),
         cycle=cycle,
         score=score,
         plan_activities=plan_progress.for_entry(entry, public=True) if entry is not None else None,
@@ -162,6 +169,9 @@ def commitment(commitment_id: str):  # type: ignore[no-untyped-def]
         cycles=cycles,
         cycle=cycle,
         countries=queries.countries(),
+        named_then={c.code: framework.country_label(c.code, cycle.period_end) for c in framework.countries}
+        if cycle
+        else {},
         rows=rows,
         entries=entries,
         **labels(framework),

@@ -59,7 +59,11 @@ def instrument(instrument_id: str):  # type: ignore[no-untyped-def]
     except KeyError:
         abort(404)
     return render_template(
-        "public/instrument.html", framework=framework, instrument=chosen, signatories=framework.signatories(chosen.id)
+        "public/instrument.html",
+        framework=framework,
+        instrument=chosen,
+        signatories=framework.signatories(chosen.id),
+        bound=framework.bound_countries(chosen.id),
     )
 
 
@@ -79,9 +83,9 @@ def crosswalk():  # type: ignore[no-untyped-def]
 @public
 def countries():  # type: ignore[no-untyped-def]
     framework = _framework()
-    signed = {
-        (country.code, signature.instrument): signature
-        for country in framework.countries
-        for signature in country.signatures
+    bound = {
+        (binding.country.code, instrument.id): binding
+        for instrument in framework.instruments
+        for binding in framework.bound_countries(instrument.id)
     }
-    return render_template("public/countries.html", framework=framework, signed=signed)
+    return render_template("public/countries.html", framework=framework, bound=bound)

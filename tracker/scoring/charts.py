@@ -40,13 +40,17 @@ class Cell:
     applicable: int = 0
     carried: bool = False
     penalised: bool = False
+    thin: bool = False  # an area score resting on fewer commitments than the crosswalk's minimum
+
+
+THIN_MARK = "*"  # beside the score of a thin area score, in the chart and its table
 
 
 def cell_text(cell: Cell) -> str:
     """The cell's value as a table shows it."""
     if cell.state != "scored" or cell.score is None:
         return STATE_WORDS.get(cell.state, cell.state)
-    return f"{_score(cell.score)} ({cell.rating})"
+    return f"{_score(cell.score)}{THIN_MARK if cell.thin else ''} ({cell.rating})"
 
 
 def hover_text(row: str, column: str, cell: Cell) -> str:
@@ -58,6 +62,8 @@ def hover_text(row: str, column: str, cell: Cell) -> str:
     lines.append(BASIS_WORDS.get(cell.basis, cell.basis).capitalize())
     if cell.applicable and cell.state != "not-applicable":
         lines.append(f"{cell.reported} of {cell.applicable} commitments reported")
+    if cell.thin:
+        lines.append(f"{THIN_MARK} Rests on {cell.reported} commitment(s) only")
     if cell.carried:
         lines.append("Status carried forward from an earlier cycle")
     if cell.penalised:
@@ -99,7 +105,11 @@ def heatmap(
         "name": "Score",
         "z": grid(lambda cell, r, c: cell.score if cell.state == "scored" else None),
         "text": grid(
-            lambda cell, r, c: _score(cell.score) if cell.state == "scored" and cell.score is not None else ""
+            lambda cell, r, c: (
+                _score(cell.score) + (THIN_MARK if cell.thin else "")
+                if cell.state == "scored" and cell.score is not None
+                else ""
+            )
         ),
         "texttemplate": "%{text}",
         "zmin": 0,
@@ -150,6 +160,7 @@ def heatmap(
                         "link": cell.link,
                         "state": cell.state,
                         "carried": cell.carried,
+                        "thin": cell.thin,
                     }
                     for c in range(len(columns))
                 ],

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Literal
 
 from ..framework import Framework
-from ..framework.schema import Methodology, RatingBand
+from ..framework.schema import Instrument, Methodology, RatingBand
 
 Basis = Literal["verified", "self-reported"]
 BASES: tuple[Basis, ...] = ("verified", "self-reported")
@@ -227,20 +227,13 @@ def _score_commitment(
     method = framework.methodology
     commitment = framework.commitment(commitment_id)
     if commitment_id not in applicable:
-        instrument = framework.instrument_of[commitment_id]
         return Score(
             "commitment",
             commitment_id,
             "not-applicable",
             None,
             None,
-            (
-                Rule(
-                    "not-applicable",
-                    f"Not applicable: the country had not signed the {instrument.short_title} by the end of the "
-                    "cycle, so this commitment is left out of every score, weight and maximum.",
-                ),
-            ),
+            (_not_applicable_rule(framework.instrument_of[commitment_id]),),
             weight=commitment.weight,
         )
     rules: list[Rule] = []
@@ -331,6 +324,28 @@ def _score_commitment(
         carried_from=carried_from,
         entry_id=entry.entry_id,
         penalties=penalties,
+    )
+
+
+def _not_applicable_rule(instrument: Instrument) -> Rule:
+    """Why a commitment is left out: the country did not sign, nobody is known to have signed, or the
+    instrument is a regional programme no government signed. Never zero, never "not reported"."""
+    left_out = "so this commitment is left out of every score, weight and maximum."
+    if instrument.signatories.status == "not-established":
+        return Rule(
+            "signatories-not-established",
+            f"Not applicable: the signatories of the {instrument.short_title} are not established, so it applies "
+            f"to no country until a signature is recorded with its source; {left_out}",
+        )
+    if instrument.signatories.status == "programme":
+        return Rule(
+            "regional-programme",
+            f"Outside government scores: the {instrument.short_title} is a regional programme that governments "
+            f"did not sign, and no participation of this country is recorded with a source; {left_out}",
+        )
+    return Rule(
+        "not-applicable",
+        f"Not applicable: the country had not signed the {instrument.short_title} by the end of the cycle, {left_out}",
     )
 
 

@@ -107,7 +107,7 @@ def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
             title=instrument.title,
             short_title=instrument.short_title,
             kind=InstrumentKind(instrument.kind),
-            adopted=instrument.adopted,
+            adopted=instrument.adopted or "",  # empty when the date is not established
             position=position,
         )
         instrument_rows[instrument.id] = row
@@ -126,11 +126,13 @@ def _insert_version(framework: Framework, source: str) -> FrameworkVersion:
                 )
             )
     countries = _countries_by_code(framework)
-    for country in framework.countries:
-        for signature in country.signatures:
+    # what binds each country, its own signatures and those inherited or given for it alike
+    for instrument in framework.instruments:
+        for binding in framework.bound_countries(instrument.id):
+            signature = binding.signature
             version.signatures.append(
                 Signature(
-                    country=countries[country.code],
+                    country=countries[binding.country.code],
                     instrument=instrument_rows[signature.instrument],
                     signed=signature.date,
                     signed_on=parse_partial_date(signature.date),

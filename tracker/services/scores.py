@@ -25,8 +25,10 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from .. import queries
 from ..database import utcnow
 from ..framework import Framework
+from ..framework.schema import Commitment as FrameworkCommitment
 from ..models import (
     ChartFigure,
     Commitment,
@@ -596,7 +598,8 @@ def comparison_key(cycle_id: int, country_id: int, prefix: str = "") -> str:
     return f"{prefix}compare:{cycle_id}:{country_id}"
 
 
-def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.Cell:
+def _cell(score: Any, basis: str, bands: dict[str, str], link: str, minimum: int = 0) -> chartlib.Cell:
+    """``minimum``: an area score counting fewer commitments than this is marked as thin."""
     if score is None:
         return chartlib.Cell("not-reported", basis=basis)
     return chartlib.Cell(
@@ -609,7 +612,21 @@ def _cell(score: Any, basis: str, bands: dict[str, str], link: str) -> chartlib.
         score.applicable,
         carried=score.carried_from is not None,
         penalised=score.penalised,
+        thin=score.state == "scored" and score.reported < minimum,
     )
+
+
+def scored_commitments(framework: Framework) -> list[FrameworkCommitment]:
+    """The commitments a heatmap shows: not those of an instrument that applies to no country by its
+    nature (signatories not established, a regional programme), whose column would be N/A throughout."""
+    return [c for c in framework.commitments if framework.instrument_of[c.id].applies_by_signature]
+
+
+def country_labels(cycle: ReportingCycle, countries: Iterable[Country]) -> list[str]:
+    """Each country as it was named at the end of the cycle, with today's name beside it, from the
+    current framework (which knows the names best), falling back to today's name."""
+    current = queries.current_framework()
+    return [current.country_label(c.code, cycle.period_end) if current else c.name for c in countries]
 
 
 def _region_figures(
@@ -623,22 +640,28 @@ def _region_figures(
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     views = {
         "focus-areas": ("focus-area", [(a.id, a.name) for a in framework.focus_areas], "Focus area"),
-        "commitments": ("commitment", [(c.id, f"{c.id} {c.title}") for c in framework.commitments], "Commitment"),
+        "commitments": (
+            "commitment",
+            [(c.id, f"{c.id} {c.title}") for c in scored_commitments(framework)],
+            "Commitment",
+        ),
     }
+    minimum = {"focus-area": framework.minimum_area_commitments, "commitment": 0}
     basis_word = "verified" if basis == "verified" else "self-reported"
     cycle_id, link = cycle.id, audience.link
     rows = [(country.id, country.code) for country in countries]  # ORM attributes read once, not per cell
+    names = country_labels(cycle, countries)
     figures = {}
     for view, (level, subjects, column_title) in views.items():
         cells = {}
         for r, (country_id, code) in enumerate(rows):
             for c, (subject, _) in enumerate(subjects):
                 score = by_key.get((cycle_id, country_id, basis, level, subject))
-                cells[(r, c)] = _cell(score, basis, bands, link(cycle_id, code, basis, level, subject))
+                cells[(r, c)] = _cell(score, basis, bands, link(cycle_id, code, basis, level, subject), minimum[level])
         columns = [s if level == "commitment" else name for s, name in subjects]
         figures[region_key(cycle.id, basis, view, audience.prefix)] = chartlib.heatmap(
             f"{cycle.name}: {column_title.lower()} scores by country ({basis_word})",
-            [c.name for c in countries],
+            names,
             columns,
             cells,
             column_hints=[name for _, name in subjects],
