@@ -12,7 +12,7 @@ from tracker import services
 from tracker.audit import Actor
 from tracker.database import write_transaction
 from tracker.extensions import db
-from tracker.models import AuditEvent, Entry, Evidence, Report, ReportState, User
+from tracker.models import AuditEvent, Entry, Evidence, Report, ReportState, StoredScore, User
 from tracker.services import EntryInput, EvidenceInput
 
 CYCLE = dict(
@@ -97,11 +97,14 @@ def test_the_whole_loop(ctx):
 
 def test_entries_follow_what_the_country_had_signed(ctx, framework):
     albania = start(ctx)
-    assert len(albania.entries) == len(framework.applicable_commitments("AL"))
-    codes = {entry.commitment.code for entry in albania.entries}
-    assert {"PAL-4", "TIR-5"} <= codes
-    # neither the regional programme nor an instrument whose signatories are not established
-    assert not any(code.startswith(("MAP-", "ZAG-")) for code in codes)
+    programme = [c.id for c in framework.instrument("action-plan-2001").commitments]
+    assert len(albania.entries) == len(framework.applicable_commitments("AL")) + len(programme)
+    codes = [entry.commitment.code for entry in albania.entries]
+    assert {"PAL-4", "TIR-5"} <= set(codes)
+    # the regional programme's projects come last, as optional contributions; never the Zagreb
+    # instrument, whose signatories are not established
+    assert codes[-len(programme) :] == programme
+    assert not any(code.startswith("ZAG-") for code in codes)
 
 
 def test_hungary_reports_on_the_tirana_statement_only(app, people, password_hash):
@@ -130,7 +133,8 @@ def test_hungary_reports_on_the_tirana_statement_only(app, people, password_hash
             start(early.id, "hungary")
         later = services.create_cycle(**{**CYCLE, "name": "2003"}, actor=actor("secretariat"))
         report = start(later.id, "hungary")
-        assert {e.commitment.code[:3] for e in report.entries} == {"TIR"}
+        # the Tirana Statement, and the regional programme's optional contributions
+        assert {e.commitment.code[:3] for e in report.entries} == {"TIR", "MAP"}
 
 
 @pytest.mark.parametrize(
@@ -257,3 +261,34 @@ def test_a_cycle_pins_its_framework_version(ctx, app, tmp_path):
     assert services.framework_of(cycle).commitment("TIR-6").title == "Witness protection programmes"
     newer = services.create_cycle(**{**CYCLE, "name": "next"}, actor=actor("secretariat"))
     assert services.framework_of(newer).commitment("TIR-6").title == "Protecting witnesses"
+
+
+def test_a_contribution_to_the_regional_programme_is_optional_and_never_scored(ctx, framework):
+    albania = start(ctx)
+    programme = {c.id for c in framework.instrument("action-plan-2001").commitments}
+    answers = {
+        e.id: EntryInput(reported_status="not-started", narrative="", responsible="Ministry")
+        for e in albania.entries
+        if e.commitment.code not in programme
+    }
+    contribution = next(e for e in albania.entries if e.commitment.code == "MAP-3")
+    answers[contribution.id] = EntryInput(
+        reported_status="in-progress",
+        narrative="Funded a shelter",
+        responsible="Ministry",
+        evidence=(EvidenceInput(title="Grant decision", url="https://example.org/grant"),),
+    )
+    services.save_draft(albania.id, albania.version, answers, actor("albania"))
+    report = db.session.get(Report, albania.id)
+    assert services.submission_problems(report, services.framework_of(report.cycle)) == {}  # the rest left empty
+    services.submit(report.id, report.version, actor("albania"))
+    services.accept(report.id, {}, actor("secretariat"))
+    scores = {
+        s.subject: s
+        for s in db.session.execute(
+            select(StoredScore).where(StoredScore.cycle_id == report.cycle_id, StoredScore.level == "commitment")
+        ).scalars()
+        if s.country_id == report.country_id and s.basis == "verified"
+    }
+    assert scores["MAP-3"].state == "not-applicable" and scores["MAP-3"].score is None
+    assert [r["code"] for r in scores["MAP-3"].explanation["rules"]] == ["regional-programme"]

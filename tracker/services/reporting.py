@@ -24,6 +24,7 @@ from ..audit import Actor
 from ..database import utcnow, write_transaction
 from ..extensions import db
 from ..framework import Framework
+from ..framework.schema import Commitment as FrameworkCommitment
 from ..models import (
     DUE_SOON,
     ActivityCitation,
@@ -339,6 +340,9 @@ def start_report(cycle_id: int, actor: Actor, today: dt.date | None = None) -> R
         applicable = [c.id for c in framework.applicable_commitments(code, on=cycle.period_end)]
         if not applicable:
             raise DomainError("Your country had signed none of the instruments by the end of this cycle's period.")
+        # a regional programme no government signed: optional entries on what the country contributed,
+        # shown beside its record and never scored
+        applicable += [c.id for c in programme_commitments(framework, cycle.period_end) if c.id not in applicable]
         rows = {
             row.code: row
             for row in session.execute(
@@ -501,15 +505,30 @@ def stored_file_of(evidence: Evidence) -> StoredFile | None:
     )
 
 
+def programme_commitments(framework: Framework, on: dt.date) -> list[FrameworkCommitment]:
+    """The projects of a regional programme a report may say it contributed to (outside its scores)."""
+    return [
+        c
+        for i in framework.instruments
+        if i.signatories.status == "programme" and (i.adopted_on is None or i.adopted_on <= on)
+        for c in i.commitments
+    ]
+
+
 def submission_problems(report: Report, framework: Framework) -> dict[int, list[tuple[str, str]]]:
-    """Every reason the report cannot be submitted yet: by entry id, (field, message) pairs."""
+    """Every reason the report cannot be submitted yet: by entry id, (field, message) pairs.
+
+    A contribution to a regional programme is optional: left empty, it is no problem."""
     method = framework.methodology
     levels = [level.id for level in method.status_levels]
     needs_evidence_above = levels.index(method.evidence.required_above)
+    optional = {c.id for i in framework.instruments if i.signatories.status == "programme" for c in i.commitments}
     problems: dict[int, list[str]] = {}
     for entry in report.entries:
         found: list[tuple[str, str]] = []
-        if entry.reported_status is None:
+        if entry.reported_status is None and entry.commitment.code in optional:
+            pass
+        elif entry.reported_status is None:
             found.append(("reported_status", "Choose an implementation status."))
         elif entry.reported_status not in levels:
             found.append(("reported_status", "Choose one of the listed statuses."))
@@ -637,10 +656,15 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
         report = report_for(report_id, actor)
         if report.state is not ReportState.SUBMITTED:
             raise DomainError(f"A {report.state.value} report cannot be accepted.")
-        levels = {level.id for level in framework_of(report.cycle).methodology.status_levels}
+        framework = framework_of(report.cycle)
+        levels = {level.id for level in framework.methodology.status_levels}
+        optional = {c.id for c in programme_commitments(framework, report.cycle.period_end)}
         changed = {}
         for entry in report.entries:
             status = assessed.get(entry.id) or entry.reported_status
+            if status is None and entry.commitment.code in optional:
+                entry.verified = True  # a contribution left empty: nothing to assess
+                continue
             if status not in levels:
                 raise DomainError(f"Entry {entry.commitment.code} has no valid status to verify.")
             if status != entry.reported_status:
