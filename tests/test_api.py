@@ -418,13 +418,16 @@ def test_published_values_appear(app, client, seeded, framework):
             "links": {"scorecard": f"{API}/countries/AL/scorecard?cycle={published_id}"},
         }
     ]
-    assert {"instrument": "tirana-2002", "date": "2002-12-11", "basis": "signed"}.items() <= country["signatures"][
-        2
-    ].items()
+    assert {"instrument": "tirana-2002", "date": "2002-12-11", "basis": "signed", "how": "own"}.items() <= country[
+        "signatures"
+    ][1].items()
     macedonia = client.get(f"{API}/countries/MK").json
-    assert macedonia["former_names"] == [
-        {"name": "former Yugoslav Republic of Macedonia", "from": None, "until": "2019-02-12"}
-    ]
+    assert macedonia["former_names"][0]["name"] == "Republic of Macedonia"
+    assert macedonia["former_names"][0]["reference"] == "the former Yugoslav Republic of Macedonia"
+    serbia = client.get(f"{API}/countries/RS").json
+    inherited = next(s for s in serbia["signatures"] if s["instrument"] == "palermo-2000")
+    assert (inherited["how"], inherited["through"]) == ("inherited", "Federal Republic of Yugoslavia")
+    assert "not assigned by ISO 3166-1" in client.get(f"{API}/countries/XK").json["code_note"]
     cycles = client.get(f"{API}/cycles").json["cycles"]
     assert [(c["name"], c["period_start"], c["period_end"]) for c in cycles] == [
         ("2003 review", "2003-01-01", "2003-12-31")

@@ -329,7 +329,9 @@ def consistency_problems(framework, cycle_id: int) -> list[str]:  # type: ignore
     if events["report_submitted"] != submitted:
         problems.append(f"submitted reports {submitted} vs report_submitted events {events['report_submitted']}")
     for report in reports:
-        expected = len(framework.applicable_commitments(report.country.code, on=report.cycle.period_end))
+        expected = len(framework.applicable_commitments(report.country.code, on=report.cycle.period_end)) + len(
+            services.programme_commitments(framework, report.cycle.period_end)
+        )
         if len(report.entries) != expected:
             problems.append(f"report {report.id} has {len(report.entries)} entries, not {expected}")
         narratives = {entry.narrative for entry in report.entries}

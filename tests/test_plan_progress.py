@@ -314,10 +314,8 @@ def test_progress_per_activity_flows_into_a_commitments_explanation_once_publish
     assert not re.search(r"Victims accommodated(?:\s|:|</?[a-z][^>]*>)*3", pal_2b)
     staff_pal_2b = staff.get(f"/review/scores/{cycle_id}/AL/verified/commitment/PAL-2B").text
     assert "Victims accommodated: <strong>3</strong>" in staff_pal_2b
-    map_4 = client.get(f"/countries/AL/{cycle_id}/commitment/MAP-4").text
-    assert "Returns assisted: <span" in map_4 and not re.search(r"Returns assisted(?:\s|:|</?[a-z][^>]*>)*2", map_4)
-    staff_map_4 = staff.get(f"/review/scores/{cycle_id}/AL/verified/commitment/MAP-4").text
-    assert "Returns assisted: <strong>2</strong>" in staff_map_4
+    # (MAP-4's activity, a count of returns, is a contribution to the regional programme since the
+    # corrections of the framework: outside the scores, it has no explanation of its own to show)
 
     # an amendment in the works changes the activity's progress: the public still sees the accepted one
     with app.app_context():

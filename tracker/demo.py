@@ -1524,16 +1524,20 @@ class _Seeder:
         return [shares.get(code, 1) for code in categories]
 
     def entry_ids(self, report: Report) -> dict[str, int]:
-        """The report's entry ids by commitment code, in the report's order (one query, then remembered)."""
+        """The report's entry ids by commitment code, in the report's order (one query, then remembered).
+
+        Contributions to a regional programme are optional: the demonstration leaves them empty."""
         if report.id not in self.ids:
-            self.ids[report.id] = dict(
-                db.session.execute(
+            self.ids[report.id] = {
+                code: entry_id
+                for code, entry_id in db.session.execute(
                     select(Commitment.code, Entry.id)
                     .join(Entry, Entry.commitment_id == Commitment.id)
                     .where(Entry.report_id == report.id)
                     .order_by(Entry.position)
-                ).all()
-            )
+                )
+                if self.framework.instrument_of[code].applies_by_signature
+            }
         return self.ids[report.id]
 
     def write(self, report: Report, plan: dict[str, EntryInput], done: int, share: float, country: str) -> int:

@@ -14,7 +14,7 @@ from tests.browser.conftest import new_page, screenshot
 from tracker.demo import DEMO_PASSWORD, DEMO_SECRETARIAT
 
 PAYLOAD = '<script>alert("owned")</script>'
-CYCLE = "2004 annual report"  # Serbia's demonstration report for it is a draft; 2003 is published
+CYCLE = "2004 annual report"  # North Macedonia's demonstration report for it is a draft; 2003 is published
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -40,9 +40,9 @@ def test_report_review_publish_and_the_public_sees_it(fresh_server, chromium, tm
     evidence_file = tmp_path / "decision-2004.pdf"
     evidence_file.write_bytes(PDF)
 
-    # 1. the focal point fills the form for Serbia, saves a draft, submits
+    # 1. the focal point fills the form for North Macedonia, saves a draft, submits
     focal = new_page(chromium)
-    log_in(focal, base, "serbia@demo.example")
+    log_in(focal, base, "north-macedonia@demo.example")
     focal.goto(base + "/reports/")
     row = focal.locator("tr", has_text=CYCLE)
     with focal.expect_navigation():
@@ -61,7 +61,7 @@ def test_report_review_publish_and_the_public_sees_it(fresh_server, chromium, tm
     urls = focal.locator("input[name$='-evidence-0-url']")
     for n in range(titles.count()):
         titles.nth(n).fill(f"Decision {n + 1}/2004 of the Government")
-        urls.nth(n).fill(f"https://vlada.rs.example/decisions/{n + 1}-2004")
+        urls.nth(n).fill(f"https://vlada.mk.example/decisions/{n + 1}-2004")
     focal.locator("input[type=file][name$='-evidence-0-file']").first.set_input_files(str(evidence_file))
     submit_button(focal, "save")
     assert "Your draft is saved." in flash(focal), flash(focal)
@@ -77,7 +77,7 @@ def test_report_review_publish_and_the_public_sees_it(fresh_server, chromium, tm
     log_in(staff, base, DEMO_SECRETARIAT)
     staff.goto(base + "/review/")
     with staff.expect_navigation():
-        staff.locator("tr", has_text="Serbia").filter(has_text=CYCLE).get_by_role("link", name="Review").click()
+        staff.locator("tr", has_text="North Macedonia").filter(has_text=CYCLE).get_by_role("link", name="Review").click()
     review_url = staff.url
     assert PAYLOAD in staff.locator("#review-form").inner_text()  # shown as text, not run
     staff.locator("textarea[name^='comment-']").first.fill("Which article of the law does this rest on?")
@@ -116,28 +116,28 @@ def test_report_review_publish_and_the_public_sees_it(fresh_server, chromium, tm
     assert "is published" in flash(staff), flash(staff)
     screenshot(staff, "journey-6-published")
 
-    # 5. an anonymous visitor sees Serbia's new score and clicks through to the evidence
+    # 5. an anonymous visitor sees North Macedonia's new score and clicks through to the evidence
     visitor = new_page(chromium)
     visitor.goto(base + "/")
     assert visitor.locator("#progress-title").inner_text() == f"Progress in {CYCLE}"
     visitor.wait_for_function("document.querySelector('#region-chart')?.dataset.drawn === 'true'")
     names = visitor.locator("details.chart-table tbody th").evaluate_all("rows => rows.map(r => r.textContent.trim())")
-    row_index = names.index("Serbia")
-    serbia = visitor.locator("details.chart-table tbody tr").nth(row_index).locator("td")
-    first_cell = serbia.first.evaluate("cell => cell.textContent.trim()")
+    row_index = names.index("Republic of Macedonia (today North Macedonia)")  # named as it was in 2004
+    macedonia = visitor.locator("details.chart-table tbody tr").nth(row_index).locator("td")
+    first_cell = macedonia.first.evaluate("cell => cell.textContent.trim()")
     assert first_cell.startswith("50"), first_cell  # every entry "in progress", with evidence
     screenshot(visitor, "journey-7-public-heatmap")
     visitor.locator("#region-chart").scroll_into_view_if_needed()
     plot = visitor.locator("#region-chart .nsewdrag").first.bounding_box()  # in the viewport now
-    rows, columns = len(names), serbia.count()
+    rows, columns = len(names), macedonia.count()
     with visitor.expect_navigation():
         visitor.mouse.click(
             plot["x"] + plot["width"] / columns / 2, plot["y"] + plot["height"] / rows * (row_index + 0.5)
         )
-    assert re.search(r"/countries/RS/\d+/focus-area/", visitor.url), visitor.url
+    assert re.search(r"/countries/MK/\d+/focus-area/", visitor.url), visitor.url
     text = visitor.locator("main").inner_text()
     assert "Decision" in text and "of the Government" in text
-    visitor.goto(base + "/countries/RS/")
+    visitor.goto(base + "/countries/MK/")
     assert PAYLOAD in visitor.locator("main").inner_text() or "decision-2004.pdf" in visitor.content()
     assert visitor.locator("a[href^='/evidence/']").count() >= 1  # the uploaded file, now public
     screenshot(visitor, "journey-8-public-country")
