@@ -77,7 +77,9 @@ def test_report_review_publish_and_the_public_sees_it(fresh_server, chromium, tm
     log_in(staff, base, DEMO_SECRETARIAT)
     staff.goto(base + "/review/")
     with staff.expect_navigation():
-        staff.locator("tr", has_text="North Macedonia").filter(has_text=CYCLE).get_by_role("link", name="Review").click()
+        staff.locator("tr", has_text="North Macedonia").filter(has_text=CYCLE).get_by_role(
+            "link", name="Review"
+        ).click()
     review_url = staff.url
     assert PAYLOAD in staff.locator("#review-form").inner_text()  # shown as text, not run
     staff.locator("textarea[name^='comment-']").first.fill("Which article of the law does this rest on?")
