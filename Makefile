@@ -34,14 +34,18 @@ run: $(VENV)/.runtime
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn with gunicorn.conf.py on the database TRACKER_DATABASE_URL names.
-# Needs TRACKER_SECRET_KEY; migrate and load the framework first (see README, "Running in production").
+# Needs TRACKER_SECRET_KEY, TRACKER_AUDIT_KEY and TRACKER_BASE_URL; migrate and load the framework first (see README, "Running in production").
 serve: $(VENV)/.runtime
 	@test -n "$$TRACKER_DATABASE_URL" || (echo "Set TRACKER_DATABASE_URL (e.g. postgresql://tracker@localhost/tracker)"; exit 1)
 	@test -n "$$TRACKER_SECRET_KEY" || (echo "Set TRACKER_SECRET_KEY to a long random value"; exit 1)
+	@test -n "$$TRACKER_AUDIT_KEY" || (echo "Set TRACKER_AUDIT_KEY to another long random value (it keys the audit chain)"; exit 1)
+	@test -n "$$TRACKER_BASE_URL" || (echo "Set TRACKER_BASE_URL to the site's address (e.g. https://tracker.example.org)"; exit 1)
 	TRACKER_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# One pytest worker per core (pytest-xdist); a test module stays on one worker, so its fixtures are shared.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Figures at the demonstration and the stress scale (60 countries × 12 cycles); prints a table.
 bench: $(VENV)/.dev

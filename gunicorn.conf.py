@@ -23,3 +23,8 @@ loglevel = os.environ.get("TRACKER_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 control_socket_disable = True  # gunicorn 27 would otherwise create ~/.gunicorn/ for a control socket
 proc_name = "commitment-tracker"
+# gunicorn itself believes X-Forwarded-Proto (and friends) only from these addresses. With no proxy in
+# front (TRACKER_PROXY_HOPS=0, the default) it believes no one, so a client on the same machine cannot
+# claim https; with proxies, only the proxy's address (TRACKER_FORWARDED_ALLOW_IPS, default loopback).
+proxy_hops = int(os.environ.get("TRACKER_PROXY_HOPS") or 0)
+forwarded_allow_ips = os.environ.get("TRACKER_FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if proxy_hops > 0 else ""

@@ -554,6 +554,9 @@ class Server:
             workdir,
             TRACKER_ENV="production",
             TRACKER_SECRET_KEY=secrets.token_hex(32),
+            TRACKER_AUDIT_KEY=secrets.token_hex(32),  # production refuses to start without these two
+            TRACKER_BASE_URL=f"http://127.0.0.1:{self.port}",
+            TRACKER_AUDIT_CHECKPOINT_DIR=str(workdir / "audit-checkpoints"),
             TRACKER_BIND=f"127.0.0.1:{self.port}",
             TRACKER_LOG_LEVEL="warning",
         )

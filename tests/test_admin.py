@@ -22,7 +22,7 @@ def test_invite_accept_and_log_in(app, client, people):
     log_in(client, people["admin"])
     response = invite(client)
     assert response.status_code == 200
-    link = re.search(r"http://localhost(/invitation/[\w-]+)", response.text).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/invitation/[\w-]+)", response.text).group(1)
     newcomer = app.test_client()
     page = newcomer.get(link)
     assert page.status_code == 200 and "Ana Example" in page.text and "Albania" in page.text

@@ -7,7 +7,6 @@ import json
 import re
 import secrets
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from referencing.jsonschema import DRAFT202012
 from schemathesis import GenerationMode
 from sqlalchemy import event, select
 
+from tests.plans.common import EXAMPLE_TITLE, example_for
 from tests.test_scores import actor, make_cycle
 from tracker import services
 from tracker.audit import Actor
@@ -67,9 +67,8 @@ CANARIES = [
     CANARY_PLAN_RETURNED,
     CANARY_PLAN_COMMENT,
 ]
-EXAMPLE_PLANS = Path(__file__).resolve().parent.parent / "examples" / "plans"
-AL_PLAN = (EXAMPLE_PLANS / "AL.yaml").read_text(encoding="utf-8")
-AL_TITLE = "National Strategy for the Fight against Trafficking in Human Beings (illustrative example)"
+AL_PLAN = example_for("AL")
+AL_TITLE = EXAMPLE_TITLE
 
 
 # ----------------------------------------------------------------------------- seeding
@@ -82,7 +81,16 @@ def _answers(report: Report, status: str, narrative: str, *, upload: bool = Fals
     answers = {}
     for n, entry in enumerate(report.entries):
         code = entry.commitment.code
-        evidence = [EvidenceInput(title=f"Gazette for {code}", url="https://example.org/gazette", page="4", quote="q")]
+        evidence = [  # method 2: implementation evidence and independent corroboration reach the top level
+            EvidenceInput(
+                title=f"Gazette for {code}",
+                url="https://example.org/gazette",
+                page="4",
+                quote="q",
+                kind="implementation",
+            ),
+            EvidenceInput(title=f"NGO report on {code}", url="https://example.org/ngo", kind="corroboration"),
+        ]
         if upload and n == 0:
             evidence.append(
                 EvidenceInput(
@@ -306,6 +314,7 @@ def _every_route(client, seeded) -> list[tuple[str, object]]:
         f"{API}/statistics?cycle={published_id}",
         f"{API}/plans",
         f"{API}/countries/AL/plan",
+        f"{API}/baseline",
     ]
     urls += [f"{API}/scores?level={level}" for level in LEVELS]
     for code in CODES:
@@ -313,6 +322,7 @@ def _every_route(client, seeded) -> list[tuple[str, object]]:
             f"{API}/countries/{code}",
             f"{API}/countries/{code}/scorecard",
             f"{API}/countries/{code}/scorecard?cycle={published_id}",
+            f"{API}/countries/{code}/baseline",
             f"{API}/scores?country={code}",
         ]
         urls += [f"{API}/scores?cycle={published_id}&country={code}&level={level}" for level in LEVELS]
@@ -365,7 +375,8 @@ def test_published_values_appear(app, client, seeded, framework):
             .where(StoredScore.cycle_id == published_id, Country.code == "AL", StoredScore.level == "overall")
         ).all()
     by_basis = {basis: score for score, basis in albania}
-    assert by_basis["verified"] == 100.0 and by_basis["self-reported"] == 25.0  # the test can tell them apart
+    # the test can tell them apart; "planned" earns nothing under method 2
+    assert by_basis["verified"] == 100.0 and by_basis["self-reported"] == 0.0
     overall = client.get(f"{API}/scores?cycle={published_id}&country=AL&level=overall").json["scores"]
     assert [(row["score"], row["rating"], row["state"]) for row in overall] == [(100.0, "advanced", "scored")]
     commitment_scores = client.get(f"{API}/scores?country=AL&level=commitment").json["scores"]
@@ -393,7 +404,7 @@ def test_published_values_appear(app, client, seeded, framework):
         "quote": "q",
         "file": None,
     }
-    assert entry["evidence"][1]["file"] == {
+    assert entry["evidence"][2]["file"] == {  # after the gazette and the NGO report
         "file_name": "annual-report.pdf",
         "url": f"/evidence/{seeded['uploaded_evidence']}/file",
     }
@@ -705,4 +716,4 @@ def test_schemathesis_finds_no_server_error_and_every_response_conforms(app, see
 
             check()
             checked += 1
-    assert checked == 21  # 10 operations, a negative strategy for the 5 with parameters, 6 extra strategies
+    assert checked == 25  # 12 operations, a negative strategy for the 6 with parameters, 7 extra strategies

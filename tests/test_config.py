@@ -13,6 +13,7 @@ def test_defaults(tmp_path, monkeypatch):
     config = DevelopmentConfig({})
     assert f"sqlite:///{tmp_path / 'tracker.db'}" == config.SQLALCHEMY_DATABASE_URI
     assert str(ROOT / "commitments") == config.COMMITMENTS_DIR
+    assert str(ROOT / "baseline") == config.BASELINE_DIR
     # the development key is kept, so sessions survive a restart
     assert DevelopmentConfig({}).SECRET_KEY == config.SECRET_KEY
     assert len(config.SECRET_KEY) == 64
@@ -23,13 +24,17 @@ def test_environment_overrides():
         {
             "TRACKER_ENV": "production",
             "TRACKER_SECRET_KEY": "s" * 64,
+            "TRACKER_AUDIT_KEY": "a" * 64,
+            "TRACKER_BASE_URL": "https://tracker.example.org",
             "TRACKER_DATABASE_URL": "postgresql://tracker@db/tracker",
             "TRACKER_COMMITMENTS_DIR": "/srv/commitments",
+            "TRACKER_BASELINE_DIR": "/srv/baseline",
         }
     )
     assert isinstance(config, ProductionConfig)
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://tracker@db/tracker"
     assert config.COMMITMENTS_DIR == "/srv/commitments"
+    assert config.BASELINE_DIR == "/srv/baseline"
     assert config.SESSION_COOKIE_SECURE is True
 
 

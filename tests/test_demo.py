@@ -621,7 +621,10 @@ def test_no_anonymous_response_gives_the_value_of_an_entry_figure_that_counts_vi
         seen_note |= 'counts of victims, not published here; see the <a href="/statistics/">' in page
     assert seen_flag and seen_note
     tir2 = client.get(f"/countries/{deporting_country}/{cycle_id}/commitment/{negative.commitment}")
-    assert f"{labels[negative.indicator]} reported above zero on {negative.commitment}" in tir2.get_data(as_text=True)
+    # method 2: the penalty rests on the recorded finding, named with its source; the figure is context
+    tir2_page = tir2.get_data(as_text=True)
+    assert "Demonstration finding: an invented monitoring report" in tir2_page
+    assert f"{labels[negative.indicator]}: above zero, as the country reported it" in tir2_page
 
     # downloads: no victim-counting figure but the flag; the other figures as reported
     def figures_of(text: str) -> dict[str, str]:

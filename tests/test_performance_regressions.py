@@ -157,7 +157,11 @@ def test_a_rescore_that_changes_only_published_explanations_changes_the_cached_p
     must still show the new wording (their Last-Modified and cache key move)."""
     path = f"/countries/AL/{published['cycle']}/overall/all"
     albania = select(Country.id).where(Country.code == "AL").scalar_subquery()
-    with app.app_context(), write_transaction(db.session):  # the wording of an older release
+    with (
+        app.app_context(),
+        write_transaction(db.session),
+        stored.published_scores_writable(db.session, "the wording of an older release"),
+    ):
         db.session.execute(
             update(StoredScore)
             .where(
@@ -277,7 +281,7 @@ def _charts(app) -> list[tuple]:  # type: ignore[type-arg]
 def test_a_rescore_from_empty_writes_exactly_the_rows_and_charts_the_workflow_wrote(app, published):
     rows, charts = _score_rows(app), _charts(app)
     with app.app_context():
-        with write_transaction(db.session):
+        with write_transaction(db.session), stored.published_scores_writable(db.session, "test: from empty"):
             db.session.execute(delete(StoredScore))
             db.session.execute(delete(ChartFigure))
         result = stored.recompute_stored()
@@ -289,7 +293,7 @@ def test_a_rescore_from_empty_writes_exactly_the_rows_and_charts_the_workflow_wr
 def test_stored_json_written_by_other_means_compares_by_value(app, published):
     """Rows are compared by their JSON text first; other spacing or key order is not a difference."""
     with app.app_context():
-        with write_transaction(db.session):
+        with write_transaction(db.session), stored.published_scores_writable(db.session, "test: respaced JSON"):
             as_json = "CAST(:e AS JSON)" if db.engine.dialect.name == "postgresql" else ":e"
             for row_id, explanation in db.session.execute(select(StoredScore.id, StoredScore.explanation)).all():
                 respaced = json.dumps(explanation, indent=1, sort_keys=True)

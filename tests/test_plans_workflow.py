@@ -4,12 +4,12 @@ citations, driven through the named operations and the CLI, on SQLite and Postgr
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from tests.plans.common import example_for
 from tests.test_workflow import AFTER_OPENING, CYCLE, actor, complete
 from tracker import services
 from tracker.database import write_transaction
@@ -33,8 +33,7 @@ from tracker.services.plans import (
 )
 from tracker.services.reporting import NotAllowed, NotFound
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "plans"
-AL_PLAN = (EXAMPLES / "AL.yaml").read_bytes()
+AL_PLAN = example_for("AL").encode()
 
 
 def country_id(code: str) -> int:
@@ -64,7 +63,7 @@ def accepted_albanian_plan() -> NationalPlan:
 def test_a_plan_is_imported_reviewed_like_a_report_and_locked_once_accepted(ctx):
     record = import_plan(country_id("AL"), AL_PLAN, actor("albania"), source_name="AL.yaml")
     assert (record.state, record.revision, record.activity_count) == (ReportState.DRAFT, 1, 13)
-    assert plan_of(record).title.startswith("National Strategy")
+    assert plan_of(record).title.startswith("Arcadia Minor")
 
     submit_plan(record.id, record.version, actor("albania"))
     with pytest.raises(NotAllowed):
@@ -134,13 +133,13 @@ HOSTILE = {
     ),
     "script link": (
         AL_PLAN.replace(
-            b"document_url: https://example.org/illustrative/al-national-strategy-2001.pdf",
+            b"document_url: https://example.org/fictional/arcadia-minor-plan-2001.pdf",
             b"document_url: javascript:alert(document.cookie)",
         ),
         "web address",
     ),
     "unknown commitment": (AL_PLAN.replace(b"[PAL-2C]", b"[PAL-99]"), "unknown commitment"),
-    "another country's plan": ((EXAMPLES / "MK.yaml").read_bytes(), "not AL's"),
+    "another country's plan": (example_for("MK").encode(), "not AL's"),
     "not UTF-8": (b"plan:\n  title: \xff\xfe\n", "UTF-8"),
 }
 
@@ -165,7 +164,9 @@ def test_the_cli_imports_exports_and_round_trips(app, people, tmp_path):
     assert f"{bad}:" in result.output and "unknown commitment 'PAL-99'" in result.output
     assert "nothing was imported" in result.output
 
-    result = runner.invoke(args=["nap", "import", str(EXAMPLES / "AL.yaml"), "--country", "al"])
+    example = tmp_path / "AL.yaml"
+    example.write_bytes(AL_PLAN)
+    result = runner.invoke(args=["nap", "import", str(example), "--country", "al"])
     assert result.exit_code == 0, result.output
     assert "13 activities imported as AL's plan, revision 1 (draft)" in result.output
     exported = tmp_path / "exported.yaml"

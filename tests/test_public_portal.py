@@ -26,6 +26,8 @@ CANARIES = {
     "unpublished_cycle": "CANARY-CYCLE-4e2f",
     "unpublished_accepted": "CANARY-UNPUBLISHED-ACCEPTED-8a8a",
     "superseded": "CANARY-SUPERSEDED-3b3b",
+    "reply": "CANARY-REPLY-6d6d",  # a government's reply in an unpublished cycle
+    "answer": "CANARY-ANSWER-9e9e",  # the secretariat's answer to it
 }
 PUBLISHED_EVIDENCE = "Law on the fight against trafficking, published-proof"
 
@@ -36,6 +38,7 @@ def actor(name: str) -> Actor:
 
 
 def cycle(name: str, year: int) -> ReportingCycle:
+    """A cycle whose countries may reply to their draft scorecards until 30 April after it."""
     return services.create_cycle(
         name,
         dt.date(year, 1, 1),
@@ -43,12 +46,22 @@ def cycle(name: str, year: int) -> ReportingCycle:
         dt.date(year + 1, 1, 15),
         dt.date(year + 1, 3, 31),
         actor("secretariat"),
+        reply_due_on=dt.date(year + 1, 4, 30),
     )
+
+
+PUBLISHED_REPLY = "Our shelter law entered into force in June."
+PUBLISHED_ANSWER = "The law is in force but no shelter is funded yet: the assessment stands."
 
 
 def fill(report: Report, text: str, status: str = "in-progress", evidence: str = PUBLISHED_EVIDENCE) -> None:
     framework = services.framework_of(report.cycle)
     who = "albania" if report.country.code == "AL" else "serbia"
+    named = {k.id for k in framework.methodology.evidence.kinds}
+
+    def kind(wanted: str) -> str | None:
+        return wanted if wanted in named else None
+
     services.save_draft(
         report.id,
         report.version,
@@ -57,7 +70,14 @@ def fill(report: Report, text: str, status: str = "in-progress", evidence: str =
                 reported_status=status,
                 narrative=f"{text} on {e.commitment.code}",
                 responsible=f"{text} ministry",
-                evidence=(EvidenceInput(title=evidence, url="https://example.org/law"),),
+                # method 2: the higher levels need implementation evidence and independent corroboration
+                # (a version stored before method 2 names no kinds of evidence)
+                evidence=(
+                    EvidenceInput(title=evidence, url="https://example.org/law", kind=kind("implementation")),
+                    EvidenceInput(
+                        title=f"{evidence}, corroborated", url="https://example.org/ngo", kind=kind("corroboration")
+                    ),
+                ),
                 figures={i: 3 for i in framework.commitment(e.commitment.code).indicators},
             )
             for e in report.entries
@@ -88,13 +108,20 @@ def seeded(app, people):
         fill(serbia, CANARIES["returned"], evidence=CANARIES["returned"])
         services.submit(serbia.id, serbia.version, actor("serbia"))
         services.return_for_revision(serbia.id, CANARIES["comment"], {}, actor("secretariat"))
-        services.publish_cycle(first.id, actor("secretariat"))
+        reply = services.reply_to_assessment(first.id, "PAL-2A", PUBLISHED_REPLY, actor("albania"), dt.date(2004, 4, 2))
+        services.answer_reply(reply.id, "kept", PUBLISHED_ANSWER, actor("secretariat"))
+        services.publish_cycle(first.id, actor("secretariat"), today=dt.date(2004, 5, 1))
 
         second = cycle(f"2004 review {CANARIES['unpublished_cycle']}", 2004)
         albania2 = start(second.id, "albania")
         fill(albania2, CANARIES["unpublished_accepted"], "fully-implemented", CANARIES["unpublished_accepted"])
         services.submit(albania2.id, albania2.version, actor("albania"))
         services.accept(albania2.id, {}, actor("secretariat"))
+        # the right of reply of an unpublished cycle: nothing of it is public
+        hidden = services.reply_to_assessment(
+            second.id, "TIR-1", CANARIES["reply"], actor("albania"), dt.date(2005, 4, 2)
+        )
+        services.answer_reply(hidden.id, "kept", CANARIES["answer"], actor("secretariat"))
         serbia2 = start(second.id, "serbia")
         fill(serbia2, CANARIES["submitted"], evidence=CANARIES["submitted"])
         services.submit(serbia2.id, serbia2.version, actor("serbia"))
@@ -152,6 +179,9 @@ def test_no_anonymous_response_holds_anything_unpublished(client, app, seeded):
     # what is published is there
     albania = pages[f"/countries/AL/?cycle={seeded['published']}"].decode()
     assert PUBLISHED_EVIDENCE in albania and "Substantially implemented" in albania
+    # the published cycle's reply and answer are beside the scorecard, with both forms of the score
+    assert PUBLISHED_REPLY in albania and PUBLISHED_ANSWER.replace(":", "") in albania.replace(":", "")
+    assert "Conservative" in albania and "coverage" in albania
     entries = pages["/data/entries.csv"].decode()
     assert "Published narrative on PAL-2A" in entries
     # an unpublished cycle does not exist for the public
@@ -277,11 +307,15 @@ def test_the_methodology_page_is_generated_from_the_methodology(client, app, fra
 
 def test_every_page_carries_the_banner_while_demonstration_data_is_present(app, client, people):
     from tracker.demo import DEMO_MARKER
+    from tracker.services.installation import mark_demonstration_data
 
     banner = "Demonstration data — not real reports"
     assert banner not in client.get("/").get_data(as_text=True)
     with app.app_context():
         services.create_user(DEMO_MARKER, "Demo reviewer", Role.SECRETARIAT, None, "x" * 16, actor("admin"))
+    assert banner not in client.get("/").get_data(as_text=True)  # an account proves nothing: the stored flag does
+    with app.app_context():
+        mark_demonstration_data(actor("admin"))
     for path in ("/", "/methodology/", "/login", "/countries/AL/", "/no-such-page"):
         assert banner in client.get(path).get_data(as_text=True), path
     log_in(client, "secretariat@example.org")
@@ -324,7 +358,8 @@ def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, pe
         last = [published_cycle(year, ["albania", "serbia"]) for year in (2004, 2005, 2006)][-1]
     large = counts(last)
     assert small == large, dict(zip(PUBLIC_PAGES, zip(small, large, strict=True), strict=True))
-    assert max(large) <= 8, dict(zip(PUBLIC_PAGES, large, strict=True))
+    # 9: the country page of a cycle with a right of reply reads its published replies (method 2)
+    assert max(large) <= 9, dict(zip(PUBLIC_PAGES, large, strict=True))
 
 
 def test_a_cycle_with_the_same_period_end_but_created_earlier_is_published_first(app, people):

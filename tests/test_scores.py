@@ -45,7 +45,15 @@ def answer(report: Report, status: str, *, evidence: bool = True, deportations: 
             reported_status=status,
             narrative=f"Done on {entry.commitment.code}.",
             responsible="Ministry of Interior",
-            evidence=(EvidenceInput(title=f"Gazette for {entry.commitment.code}", url="https://example.org/g"),)
+            # method 2: implementation evidence and independent corroboration, so every level counts in full
+            evidence=(
+                EvidenceInput(
+                    title=f"Gazette for {entry.commitment.code}", url="https://example.org/g", kind="implementation"
+                ),
+                EvidenceInput(
+                    title=f"NGO report on {entry.commitment.code}", url="https://example.org/n", kind="corroboration"
+                ),
+            )
             if evidence
             else (),
             figures={
@@ -119,8 +127,8 @@ def test_submitting_and_accepting_store_self_reported_then_verified_scores(app, 
 def test_returning_a_report_withdraws_its_self_reported_scores(app, people):
     with app.app_context():
         cycle_id = make_cycle(2003)
-        report = submitted(cycle_id, "albania", "planned")
-        assert score_of(cycle_id, "AL", "self-reported").score == 25.0
+        report = submitted(cycle_id, "albania", "in-progress")
+        assert score_of(cycle_id, "AL", "self-reported").score == 50.0
         services.return_for_revision(report.id, "Please add figures.", {}, actor("secretariat"))
         assert score_of(cycle_id, "AL", "self-reported").state == "not-reported"
 
@@ -137,13 +145,21 @@ def test_an_accepted_status_carries_forward_into_later_cycles(app, people):
 
 
 def test_the_negative_indicator_is_stored_with_its_explanation(app, people):
+    """Method 2: the reported figure alone triggers nothing; a finding with its source does."""
     with app.app_context():
         cycle_id = make_cycle(2003)
         report = submitted(cycle_id, "albania", "fully-implemented", deportations=4)
         services.accept(report.id, {}, actor("secretariat"))
         tirana = score_of(cycle_id, "AL", "verified", "instrument", "tirana-2002")
-        assert (tirana.score, tirana.rating) == (90.0, "partial")
-        assert tirana.explanation["penalties"] == ["summary-deportation"]
+        assert (tirana.score, tirana.rating, tirana.explanation["penalties"]) == (100.0, "advanced", [])
+        services.record_finding(
+            cycle_id, "AL", "summary-deportation", "Shelter monitoring report", "p. 9", "an NGO", actor("secretariat")
+        )
+        tirana = score_of(cycle_id, "AL", "verified", "instrument", "tirana-2002")
+        assert (tirana.score, tirana.conservative, tirana.rating) == (90.0, 90.0, "partial")
+        assert tirana.explanation["penalties"] == ["summary-deportation"] and tirana.explanation["findings"]
+        [rule] = [r["text"] for r in tirana.explanation["rules"] if r["code"] == "negative"]
+        assert "“Shelter monitoring report” (p. 9), brought by an NGO" in rule
         palermo = score_of(cycle_id, "AL", "verified", "instrument", "palermo-2000")
         assert (palermo.score, palermo.rating) == (100.0, "advanced")
 
@@ -159,7 +175,7 @@ def test_a_status_without_evidence_is_capped_in_the_stored_score(app, people):
         # the secretariat assesses a higher status than the evidence supports: the cap still applies
         services.accept(report.id, {entry.id: "fully-implemented"}, actor("secretariat"))
         capped = score_of(cycle_id, "AL", "verified", "commitment", entry.commitment.code)
-        assert (capped.status, capped.score) == ("planned", 25.0)
+        assert (capped.status, capped.score) == ("planned", 0.0)  # method 2: "planned" earns nothing
         assert "evidence-cap" in [rule["code"] for rule in capped.explanation["rules"]]
 
 

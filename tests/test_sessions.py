@@ -101,7 +101,14 @@ def test_production_cookies_are_secure(database_url):
     from config import ProductionConfig
     from tracker.app import create_app
 
-    config = ProductionConfig({"TRACKER_SECRET_KEY": "k" * 64, "TRACKER_DATABASE_URL": database_url})
+    config = ProductionConfig(
+        {
+            "TRACKER_SECRET_KEY": "k" * 64,
+            "TRACKER_AUDIT_KEY": "a" * 64,
+            "TRACKER_BASE_URL": "https://tracker.example.org",
+            "TRACKER_DATABASE_URL": database_url,
+        }
+    )
     app = create_app(config)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -1,26 +1,42 @@
-"""The append-only audit trail: record events in a hash chain, and verify the chain.
+"""The append-only audit trail: record events in a keyed hash chain, anchor its head, verify both.
 
-Each row's hash covers its content and the previous row's hash. Writers serialise on the chain's
-tail (BEGIN IMMEDIATE on SQLite, an advisory transaction lock on PostgreSQL), so two concurrent
-events never claim the same predecessor.
+Each row's hash is an HMAC-SHA256, with ``TRACKER_AUDIT_KEY`` (which the database does not hold),
+over its content and the previous row's hash: someone who can write to the database but does not
+have the key cannot recompute the chain after an edit. The head (its id, hash and the number of
+rows) is written to a checkpoint file outside the database at each publication and on
+``flask audit checkpoint``, so removing the last rows is caught too.
+
+Rows written before the chain was keyed keep their plain SHA-256 hashes: the migration that keyed
+it appended a marker row (``MARKER``), the first keyed row; rows before the first marker are
+checked with SHA-256, every row from it on with the key. Writers serialise on the chain's tail
+(BEGIN IMMEDIATE on SQLite, an advisory transaction lock on PostgreSQL), so two concurrent events
+never claim the same predecessor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DDL, event, select, text
+from flask import current_app
+from sqlalchemy import DDL, event, func, select, text
 from sqlalchemy.orm import Session
 
 from .database import utcnow
 from .models import AuditEvent, User
 
 GENESIS = "0" * 64
+MARKER = "audit_chain_keyed"  # the first row hashed with the key, after rows of the plain SHA-256 chain
+CHECKPOINT_FILE = "audit-checkpoint.json"
+CHECKPOINT_LOG = "audit-checkpoints.log"  # every checkpoint written, one JSON line each
 _ADVISORY_LOCK_KEY = 7_100_2002  # any constant: "the audit chain's tail"
 
 # The database itself refuses to change or remove an audit row. The same statements are in the
@@ -90,14 +106,19 @@ def record(
         remote_addr=actor.remote_addr,
         previous_hash=previous or GENESIS,
     )
-    row.row_hash = row_hash(row)
+    row.row_hash = row_hash(row, key=audit_key())
     session.add(row)
     session.flush()
     return row
 
 
-def row_hash(row: AuditEvent) -> str:
-    """SHA-256 over the previous hash and the row's content, in a canonical JSON form."""
+def audit_key() -> bytes:
+    """The chain's key, from the configuration (``TRACKER_AUDIT_KEY``); never from the database."""
+    return str(current_app.config["AUDIT_KEY"]).encode("utf-8")
+
+
+def canonical(row: AuditEvent) -> bytes:
+    """The row's content and its predecessor's hash, as canonical JSON."""
     content = {
         "occurred_at": _instant(row.occurred_at),
         "action": row.action,
@@ -112,8 +133,15 @@ def row_hash(row: AuditEvent) -> str:
         "remote_addr": row.remote_addr,
         "previous_hash": row.previous_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def row_hash(row: AuditEvent, key: bytes | None = None, *, legacy: bool = False) -> str:
+    """HMAC-SHA256 of the canonical row with the chain's key (the app's unless given); with
+    ``legacy``, the plain SHA-256 of the rows written before the chain was keyed."""
+    if legacy:
+        return hashlib.sha256(canonical(row)).hexdigest()
+    return hmac.new(key if key is not None else audit_key(), canonical(row), hashlib.sha256).hexdigest()
 
 
 def _instant(value: dt.datetime) -> str:
@@ -129,14 +157,106 @@ class ChainBreak:
         return f"audit event {self.event_id}: {self.problem}"
 
 
-def verify_chain(session: Session) -> Iterator[ChainBreak | int]:
-    """Walk the chain in order; yields each checked id (for progress) and every break found."""
-    expected_previous = GENESIS
+def _keyed_from(session: Session) -> int | None:
+    """The id of the first keyed row when older, unkeyed rows precede it (None: every row is keyed)."""
+    return session.execute(select(func.min(AuditEvent.id)).where(AuditEvent.action == MARKER)).scalar()
+
+
+def verify_chain(session: Session, key: bytes | None = None) -> Iterator[ChainBreak | int]:
+    """Walk the chain in order; yields each checked id (for progress) and every break found, then
+    checks the chain against the checkpoint written outside the database, if there is one."""
+    key = key if key is not None else audit_key()
+    keyed_from = _keyed_from(session)
+    checkpoint = read_checkpoint(key)
+    if isinstance(checkpoint, ChainBreak):
+        yield checkpoint
+        checkpoint = None
+    expected_previous, at_checkpoint = GENESIS, None
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)).scalars()
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         if row.previous_hash != expected_previous:
             yield ChainBreak(row.id, "does not follow the event before it (a row was removed or inserted)")
-        if row_hash(row) != row.row_hash:
+        legacy = keyed_from is not None and row.id < keyed_from
+        if not hmac.compare_digest(row_hash(row, key, legacy=legacy), row.row_hash):
             yield ChainBreak(row.id, "its content does not match its hash (the row was changed)")
+        if checkpoint is not None and row.id == checkpoint.head_id:
+            at_checkpoint = (row.row_hash, count)
         expected_previous = row.row_hash
         yield row.id
+    if checkpoint is not None:
+        if at_checkpoint is None:
+            yield ChainBreak(
+                checkpoint.head_id,
+                f"the checkpoint of {checkpoint.written_at} ends here, but this event is gone "
+                "(the last events were removed)",
+            )
+        elif at_checkpoint != (checkpoint.head_hash, checkpoint.rows):
+            yield ChainBreak(
+                checkpoint.head_id,
+                f"the chain up to here is not the one checkpointed at {checkpoint.written_at} "
+                f"({at_checkpoint[1]} events, checkpoint: {checkpoint.rows}; the chain was rewritten)",
+            )
+
+
+# ----------------------------------------------------------------------------- the checkpoint
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain at one moment: kept outside the database, signed with the key."""
+
+    head_id: int
+    head_hash: str
+    rows: int
+    written_at: str
+
+    def mac(self, key: bytes) -> str:
+        content = json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode("utf-8")
+        return hmac.new(key, b"checkpoint:" + content, hashlib.sha256).hexdigest()
+
+
+def checkpoint_dir() -> Path:
+    return Path(current_app.config["AUDIT_CHECKPOINT_DIR"])
+
+
+def write_checkpoint(session: Session) -> Checkpoint | None:
+    """Write the chain's current head to the checkpoint file (atomically) and its log; None if empty."""
+    head = session.execute(select(AuditEvent.id, AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if head is None:
+        return None
+    rows = session.execute(select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= head.id)).scalar_one()
+    point = Checkpoint(head.id, head.row_hash, rows, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    record_json = json.dumps({**asdict(point), "mac": point.mac(audit_key())}, sort_keys=True)
+    folder = checkpoint_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=".checkpoint.", dir=folder)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(record_json + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, folder / CHECKPOINT_FILE)
+    with (folder / CHECKPOINT_LOG).open("a") as log:
+        log.write(record_json + "\n")
+    return point
+
+
+def checkpoint_quietly(session: Session) -> None:
+    """After a publication: a checkpoint that cannot be written is logged, never undoes what was done."""
+    try:
+        write_checkpoint(session)
+    except OSError:
+        current_app.logger.exception("the audit checkpoint could not be written to %s", checkpoint_dir())
+
+
+def read_checkpoint(key: bytes) -> Checkpoint | ChainBreak | None:
+    """The last checkpoint (None if none was written), or a break if the file was tampered with."""
+    path = checkpoint_dir() / CHECKPOINT_FILE
+    try:
+        data = json.loads(path.read_text())
+        point = Checkpoint(int(data["head_id"]), str(data["head_hash"]), int(data["rows"]), str(data["written_at"]))
+        mac = str(data["mac"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return ChainBreak(0, f"the checkpoint {path} cannot be read")
+    if not hmac.compare_digest(point.mac(key), mac):
+        return ChainBreak(point.head_id, f"the checkpoint {path} was not written with this key (it was changed)")
+    return point

@@ -14,21 +14,30 @@ those of the dump; ``pg_restore --single-transaction --clean --if-exists --no-ow
 same schema name. Connection parameters go through libpq's environment (``PGHOST``, ``PGPASSWORD``…),
 never the command line, where other users could read them.
 
-Both: a backup is written to a hidden temporary file beside PATH and renamed only once complete and
-checked, so PATH is never a half-written file; a restore refuses a database that holds data unless
+Both: the backup is one archive (tar) holding the database (the file above), every evidence file of
+the upload folder, and ``manifest.json`` first, with the SHA-256 and size of each; a restore checks
+every byte against the manifest before it touches anything, then restores the database and the
+files. (A bare database file made by earlier versions still restores, without files.) It is written
+to a hidden temporary file beside PATH and renamed only once complete and checked, so PATH is never
+a half-written file; a restore refuses a database that holds data unless
 ``--force`` is given, and refuses a damaged backup before touching anything. Stop the app (or expect
 its requests to fail for a moment) while restoring.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
+import hashlib
+import io
+import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -36,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
@@ -63,6 +73,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     size: int = 0
     schema: str | None = None
+    files: int = 0  # evidence files in the archive
 
     @property
     def rows(self) -> int:
@@ -542,30 +553,211 @@ def pg_restore(engine: Engine, backup: Path, force: bool, progress: Progress | N
     return Outcome(backup, "postgresql", counts, backup.stat().st_size, schema)
 
 
+# ----------------------------------------------------------------------------- the archive
+ARCHIVE_FORMAT = "commitment-tracker-backup"
+MANIFEST = "manifest.json"
+DATABASE_MEMBER = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
+UPLOADS = "uploads/"
+_STORED_NAME = re.compile(r"[0-9a-f]{1,64}")  # tracker.uploads names every stored file so
+_CHUNK = 1024 * 1024
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _evidence_files(upload_dir: Path) -> list[Path]:
+    """The stored evidence files (named by tracker.uploads); anything else in the folder is not ours."""
+    if not upload_dir.is_dir():
+        return []
+    return sorted(p for p in upload_dir.iterdir() if p.is_file() and _STORED_NAME.fullmatch(p.name))
+
+
+class _Hashing:
+    """A file read through, its SHA-256 taken on the way (to prove what went into the archive)."""
+
+    def __init__(self, handle):  # type: ignore[no-untyped-def]
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data  # type: ignore[no-any-return]
+
+
+def _add(archive: tarfile.TarFile, name: str, path: Path, sha256: str) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = path.stat().st_size, 0o600, int(path.stat().st_mtime)
+    with path.open("rb") as handle:
+        reader = _Hashing(handle)
+        archive.addfile(info, reader)  # type: ignore[arg-type]
+    if reader.digest.hexdigest() != sha256:
+        raise BackupError(f"{path} changed while it was backed up; run the backup again")
+
+
+def _write_archive(destination: Path, backend: str, database: Path, files: list[Path], counts: dict[str, int]) -> int:
+    """The archive: the manifest first, then the database, then every file; returns the files written."""
+    db_hash, db_size = _sha256(database)
+    hashes = {path.name: _sha256(path) for path in files}
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        "version": 1,
+        "created_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "backend": backend,
+        "database": {"name": DATABASE_MEMBER[backend], "sha256": db_hash, "size": db_size},
+        "files": {name: {"sha256": digest, "size": size} for name, (digest, size) in hashes.items()},
+        "counts": counts,
+    }
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
+    with tarfile.open(destination, "w", format=tarfile.PAX_FORMAT) as archive:
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mode = len(data), 0o600
+        archive.addfile(info, io.BytesIO(data))
+        _add(archive, DATABASE_MEMBER[backend], database, db_hash)
+        for path in files:
+            _add(archive, UPLOADS + path.name, path, hashes[path.name][0])
+    return len(files)
+
+
+def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict:  # type: ignore[type-arg]
+    first = archive.next()
+    if first is None or first.name != MANIFEST or not first.isfile() or first.size > 64 * 1024 * 1024:
+        raise BackupError(f"{path} is not a backup made by 'backup create' (it has no manifest first)")
+    handle = archive.extractfile(first)
+    try:
+        manifest = json.loads(handle.read())  # type: ignore[union-attr]
+        if manifest.get("format") != ARCHIVE_FORMAT or manifest.get("backend") not in DATABASE_MEMBER:
+            raise ValueError("not our format")
+        manifest["database"]["sha256"], manifest["files"].items()  # noqa: B018  (the keys it must have)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise BackupError(f"backup {path} is damaged: its manifest cannot be read") from None
+    return manifest  # type: ignore[no-any-return]
+
+
+def _unpack(path: Path, into: Path) -> dict:  # type: ignore[type-arg]
+    """Check every member of the archive against its manifest while copying it into ``into``."""
+    try:
+        with tarfile.open(path, "r:") as archive:
+            manifest = _read_manifest(archive, path)
+            expected = {manifest["database"]["name"]: manifest["database"]} | {
+                UPLOADS + name: entry for name, entry in manifest["files"].items()
+            }
+            seen: set[str] = set()
+            for member in archive:  # from the first member again: the manifest is read already
+                if member.offset == 0 and member.name == MANIFEST:
+                    continue
+                entry = expected.get(member.name)
+                name = member.name.removeprefix(UPLOADS)
+                if entry is None or member.name in seen or not member.isfile():
+                    raise BackupError(f"backup {path} is damaged: {member.name!r} is not in its manifest")
+                if member.name.startswith(UPLOADS) and not _STORED_NAME.fullmatch(name):
+                    raise BackupError(f"backup {path} is damaged: {member.name!r} is not an evidence file's name")
+                seen.add(member.name)
+                target = into / ("database" if member.name == manifest["database"]["name"] else name)
+                digest, size = hashlib.sha256(), 0
+                source = archive.extractfile(member)
+                with target.open("wb") as out:
+                    while chunk := source.read(_CHUNK):  # type: ignore[union-attr]
+                        digest.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
+                if (digest.hexdigest(), size) != (entry["sha256"], entry["size"]):
+                    raise BackupError(f"backup {path} is damaged: {member.name} does not match its manifest")
+            missing = sorted(set(expected) - seen)
+            if missing:
+                raise BackupError(f"backup {path} is damaged: {len(missing)} member(s) missing, e.g. {missing[0]}")
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise BackupError(f"backup {path} is damaged: {error}") from None
+    return manifest
+
+
+def _upload_dir(upload_dir: Path | None) -> Path:
+    return Path(upload_dir if upload_dir is not None else current_app.config["UPLOAD_DIR"])
+
+
 # ----------------------------------------------------------------------------- entry points
 def create_backup(
-    engine: Engine, destination: Path, *, force: bool = False, progress: Progress | None = None
+    engine: Engine,
+    destination: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    upload_dir: Path | None = None,
 ) -> Outcome:
-    """Write a consistent backup of the database to ``destination`` (atomically); what was written."""
+    """Write one archive: a consistent dump of the database, every evidence file and their manifest."""
     backend = _backend(engine)
     destination = _check_destination(Path(destination), force)
-    if backend == "sqlite":
-        return sqlite_backup(engine, destination, progress)
-    return pg_backup(engine, destination, progress)
+    files = _evidence_files(_upload_dir(upload_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        database = work / DATABASE_MEMBER[backend]
+        if backend == "sqlite":
+            outcome = sqlite_backup(engine, database, progress)
+        else:
+            outcome = pg_backup(engine, database, progress)
+        with _temporary_beside(destination, ".partial") as temporary:
+            outcome.files = _write_archive(temporary, backend, database, files, outcome.counts)
+            _publish(temporary, destination)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    outcome.path, outcome.size = destination, destination.stat().st_size
+    return outcome
 
 
-def restore_backup(engine: Engine, backup: Path, *, force: bool = False, progress: Progress | None = None) -> Outcome:
-    """Check ``backup``, then replace the (empty, unless ``force``) database with it in one transaction."""
+def restore_backup(
+    engine: Engine,
+    backup: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    upload_dir: Path | None = None,
+) -> Outcome:
+    """Check ``backup`` whole, then replace the (empty, unless ``force``) database with it in one
+    transaction, and put its evidence files into the (empty, unless ``force``) upload folder."""
     backend = _backend(engine)
     backup = Path(backup).expanduser().absolute()
     if not backup.is_file():
         raise BackupError(f"there is no backup file at {backup}")
-    kind = _backup_format(backup)
+    if not tarfile.is_tarfile(backup):  # a bare database file, as earlier versions wrote
+        return _restore_database(engine, backend, backup, force, progress)
+    folder = _upload_dir(upload_dir).expanduser().absolute()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".restore.", dir=folder.parent))
+    try:
+        manifest = _unpack(backup, work)  # every byte checked before anything is touched
+        if manifest["backend"] != backend:
+            raise BackupError(f"{backup} is a {manifest['backend']} backup; the configured database is {backend}")
+        present = _evidence_files(folder)
+        if present and not force:
+            raise BackupError(
+                f"refusing to restore: the upload folder {folder} already holds {len(present)} evidence file(s); "
+                "nothing was changed. Pass --force to restore over them."
+            )
+        outcome = _restore_database(engine, backend, work / "database", force, progress)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, entry in manifest["files"].items():
+            os.replace(work / name, folder / name)
+            if _sha256(folder / name) != (entry["sha256"], entry["size"]):
+                raise BackupError(f"evidence file {name} was not restored intact into {folder}")
+        outcome.files = len(manifest["files"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    outcome.path = backup
+    return outcome
+
+
+def _restore_database(engine: Engine, backend: str, database: Path, force: bool, progress: Progress | None) -> Outcome:
+    kind = _backup_format(database)
     if kind != backend:
-        raise BackupError(f"{backup} is a {kind} backup; the configured database is {backend}")
+        raise BackupError(f"{database} is a {kind} backup; the configured database is {backend}")
     if backend == "sqlite":
-        return sqlite_restore(engine, backup, force, progress)
-    return pg_restore(engine, backup, force, progress)
+        return sqlite_restore(engine, database, force, progress)
+    return pg_restore(engine, database, force, progress)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -607,7 +799,8 @@ def create_command(path: Path, force: bool) -> None:
         raise click.ClickException(str(error)) from None
     kind = "SQLite database" if outcome.backend == "sqlite" else f"pg_dump archive of schema {outcome.schema}"
     click.echo(f"backup written: {outcome.path}")
-    click.echo(f"  {kind}, {_human_size(outcome.size)}, {len(outcome.counts)} tables, {outcome.rows} rows:")
+    click.echo(f"  {_human_size(outcome.size)}: {kind}, {len(outcome.counts)} tables, {outcome.rows} rows,")
+    click.echo(f"  and {outcome.files} evidence file(s), each with its SHA-256 in the manifest:")
     _echo_counts(outcome)
 
 
@@ -632,6 +825,7 @@ def restore_command(path: Path, force: bool) -> None:
         raise click.ClickException(str(error)) from None
     where = f" (schema {outcome.schema})" if outcome.schema else ""
     click.echo(f"restored {path} into {target}{where}")
+    click.echo(f"  evidence files restored into {current_app.config['UPLOAD_DIR']}: {outcome.files}")
     click.echo(f"  {len(outcome.counts)} tables, {outcome.rows} rows:")
     _echo_counts(outcome)
     if "audit_event" in outcome.counts:

@@ -86,7 +86,8 @@ def create_user_command(email: str, name: str, role: str, country_code: str | No
             click.echo(f"created {user.email} ({user.role.value}{', ' + country_code.upper() if country_code else ''})")
         else:
             user, token = services.invite_user(email, name, Role(role), country_code, CLI_ACTOR)
-            click.echo(f"created {user.email}; they set a password at: /invitation/{token}")
+            base = current_app.config["BASE_URL"].rstrip("/")
+            click.echo(f"created {user.email}; they set a password at: {base}/invitation/{token}")
     except services.DomainError as error:
         raise click.ClickException(str(error)) from None
 
@@ -129,10 +130,10 @@ audit_cli = AppGroup("audit", help="The append-only audit trail.")
 
 @audit_cli.command("verify")
 def verify_audit_command() -> None:
-    """Check the hash chain of the audit trail; exit 1 on the first sign of tampering."""
+    """Check the keyed hash chain of the audit trail and its checkpoint; exit 1 on any sign of tampering."""
     from sqlalchemy import func, select
 
-    from .audit import ChainBreak, verify_chain
+    from .audit import ChainBreak, audit_key, checkpoint_dir, read_checkpoint, verify_chain
     from .models import AuditEvent
 
     total = db.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
@@ -148,7 +149,28 @@ def verify_audit_command() -> None:
     if breaks:
         click.echo(f"{len(breaks)} break(s) in the audit chain of {total} events", err=True)
         raise SystemExit(1)
+    checkpoint = read_checkpoint(audit_key())
+    if checkpoint is None:
+        click.echo(
+            f"warning: no checkpoint in {checkpoint_dir()}: removing the last events could not be noticed "
+            "(flask audit checkpoint writes one)",
+            err=True,
+        )
+    else:
+        click.echo(f"checkpoint of {checkpoint.written_at} matches: {checkpoint.rows} events to #{checkpoint.head_id}")
     click.echo(f"audit chain intact: {total} events")
+
+
+@audit_cli.command("checkpoint")
+def checkpoint_audit_command() -> None:
+    """Write the chain's head (id, hash, number of events) to the checkpoint file outside the database."""
+    from .audit import checkpoint_dir, write_checkpoint
+
+    point = write_checkpoint(db.session)
+    if point is None:
+        click.echo("the audit trail is empty: nothing to checkpoint")
+        return
+    click.echo(f"checkpoint written to {checkpoint_dir()}: {point.rows} events to #{point.head_id}")
 
 
 # ----------------------------------------------------------------------------- demonstration data
@@ -318,8 +340,36 @@ def nap_export_command(country_code: str, revision: int | None, output: str | No
         click.echo(f"{country.code}'s plan, revision {record.revision} ({record.state.value}), written to {output}")
 
 
+# ----------------------------------------------------------------------------- baseline
+baseline_cli = AppGroup("baseline", help="Validate the historical baseline (baseline/*.yaml): what others recorded.")
+
+
+@baseline_cli.command("validate")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def baseline_validate_command(directory: str | None) -> None:
+    """Check every baseline file against the framework's countries; exit 1 with every problem."""
+    from .baseline import BaselineError, load_baseline
+
+    path = Path(directory or current_app.config["BASELINE_DIR"])
+    try:
+        countries = {c.code for c in load_framework(current_app.config["COMMITMENTS_DIR"]).countries}
+    except FrameworkError:
+        countries = None
+        click.echo("the framework files have problems: country codes are not checked", err=True)
+    try:
+        baseline = load_baseline(path, country_codes=countries)
+    except BaselineError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found in the baseline.", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{path}: valid — {len(baseline.facts)} facts from {len(baseline.sources)} sources")
+
+
 def register_commands(app: Flask) -> None:
     from .backup import backup_cli
 
-    for group in (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, nap_cli, backup_cli):
+    groups = (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, nap_cli, backup_cli, baseline_cli)
+    for group in groups:
         app.cli.add_command(group)

@@ -46,6 +46,7 @@ from .models import (
     User,
 )
 from .services import DomainError, EntryInput, EvidenceInput
+from .services.installation import mark_demonstration_data
 from .services.plans import ProgressInput, accept_plan, import_plan, plan_of, save_progress, submit_plan
 from .services.reporting import save_statistics
 
@@ -76,7 +77,7 @@ DEMO_COUNTRIES: tuple[str, ...] = tuple(code for *_, code in DEMO_ACCOUNTS if co
 # first cycle, so these countries' reports give progress per activity and their entries cite activities.
 # Serbia's is only submitted: the secretariat finds a plan waiting for review, and Serbia's reports give
 # no progress on it (a plan counts only once accepted).
-DEMO_PLAN_FILES = Path(__file__).resolve().parent.parent / "examples" / "plans"
+DEMO_PLAN_FILES = Path(__file__).resolve().parent / "demo_plans"  # the demonstration's own (examples/ is fictional)
 DEMO_PLAN_COUNTRIES: tuple[str, ...] = ("AL", "MK")
 DEMO_PLANS_TO_REVIEW: tuple[str, ...] = ("RS",)
 PROGRESS_LADDER = ("not-started", "under-way", "completed")
@@ -197,6 +198,7 @@ def seed_demo(
             f"The cycle {half_done!r} exists but the demonstration is incomplete (no {DEMO_MARKER}): "
             "start again from an empty database."
         )
+    mark_demonstration_data(Actor(None, DEMO_REMOTE_ADDR))  # before the first demonstration row is written
     _Seeder(
         random.Random(seed), framework, say, random.Random(f"statistics {seed}"), random.Random(f"plans {seed}")
     ).run(today)
@@ -1142,6 +1144,7 @@ class _Seeder:
         method = framework.methodology
         self.levels = [level.id for level in method.status_levels]
         self.evidence_above = self.levels.index(method.evidence.required_above)
+        self.kinds = {k.id for k in method.evidence.kinds}
         self.top = len(self.levels) - 1
         self.users: dict[str, User] = {}
         self.plan = _Plan()
@@ -1157,6 +1160,22 @@ class _Seeder:
     def focal_point(self, country: str) -> Actor:
         return Actor(self.users[country], DEMO_REMOTE_ADDR)
 
+    def finding(self, cycle: ReportingCycle) -> None:
+        """Method 2 fires the negative indicator on a sourced finding, not on the reported figure: record
+        one, plainly invented, for the country whose report shows immediate deportations."""
+        negatives = [n for n in self.framework.methodology.negative_indicators if n.trigger == "finding"]
+        if self.plan.deporting is None or not negatives:
+            return
+        services.record_finding(
+            cycle.id,
+            self.plan.deporting,
+            negatives[0].id,
+            "Demonstration finding: an invented monitoring report, not a real document",
+            "section 2 (demonstration data)",
+            "an invented non-governmental organisation (demonstration data)",
+            self.staff(),
+        )
+
     # -- the whole story ----------------------------------------------------------------
     def run(self, today: dt.date) -> None:
         self.accounts()
@@ -1169,6 +1188,7 @@ class _Seeder:
         self.play(first, {c: RETURN_ACCEPT if c in returned else ACCEPT for c in countries})
         self.amendment(first, self.rng.choice(sorted(set(countries) - {self.plan.deporting})))
         cycle = self.cycle_row(first)
+        self.finding(cycle)
         self.say(f"{first.name}: publishing the verified results")
         services.publish_cycle(cycle.id, self.staff())
 
@@ -1362,7 +1382,10 @@ class _Seeder:
         evidence: tuple[EvidenceInput, ...] = ()
         if level > self.evidence_above or (level == self.evidence_above and rng.random() < 0.3):
             count = 2 if (len(spec.evidence) > 1 and rng.random() < 0.35) else 1
-            evidence = tuple(self.document(country, cycle, item, words) for item in rng.sample(spec.evidence, count))
+            evidence = tuple(
+                self.document(country, cycle, item, words, self.kind_of(level, n))
+                for n, item in enumerate(rng.sample(spec.evidence, count))
+            )
         start = end = None
         if level >= 2 and rng.random() < 0.5:
             start = dt.date(cycle.year - rng.choice((0, 0, 1, 2)), rng.randint(1, 12), 1)
@@ -1409,8 +1432,19 @@ class _Seeder:
             said.append(self.fill(rng.choice(NEXT_STEP), words))
         return said
 
+    def kind_of(self, level: int, n: int) -> str | None:
+        """The evidence kind a demo document claims: a plan text for work under way, implementation
+        for the higher levels, and a second document as corroboration at the top (when the method has kinds)."""
+        kind = "adoption" if level < 3 else ("corroboration" if n and level == self.top else "implementation")
+        return kind if kind in self.kinds else None
+
     def document(
-        self, country: str, cycle: DemoCycle, item: tuple[str, str, str], words: Mapping[str, Any]
+        self,
+        country: str,
+        cycle: DemoCycle,
+        item: tuple[str, str, str],
+        words: Mapping[str, Any],
+        kind: str | None = None,
     ) -> EvidenceInput:
         title, owner, slug = item
         host = PROFILES[country].bodies[owner].host
@@ -1419,6 +1453,7 @@ class _Seeder:
             title=self.fill(title, words),
             url=f"https://{host}/documents/{cycle.year + 1}/{slug}-{cycle.year}.pdf",
             page=page,
+            kind=kind,
         )
 
     # -- one cycle ----------------------------------------------------------------------

@@ -9,24 +9,38 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet reads as the start of a formula, the full-width forms included (＝ ＋ － ＠:
+# some spreadsheets fold them to = + - @), and the ways leading space or controls hide one.
+FORMULA_STARTS = (
+    *("=", "+", "-", "@", "\t", "\r", "\n"),
+    *("\uff1d", "\uff0b", "\uff0d", "\uff20"),  # full-width ＝ ＋ － ＠
+    *("\u2212", "\ufe62", "\ufe63"),  # minus sign, small plus and small hyphen-minus
+)
 
 
 def csv_cell(value: Any) -> Any:
     """Empty for None; text a spreadsheet would run as a formula gets a leading apostrophe."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, bool):  # the same spelling as in JSON
+        return "true" if value else "false"
+    if isinstance(value, str) and value.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
-    """A CSV attachment, written out in chunks as it is sent.
+    """A CSV attachment, written out in chunks as it is sent; marked while the installation holds
+    demonstration data (a ``demonstration`` column, a ``demonstration-`` file name).
 
     The rows are read before the response starts: a server-side cursor must not outlive the
     request's transaction (PostgreSQL closes it), and even at the stress scale they are a few MB.
     """
+    from .installation import demonstration, demonstration_name
+
+    if demonstration() and "demonstration" not in header:  # every row of every CSV says so (README)
+        header, rows = [*header, "demonstration"], ((*row, True) for row in rows)
+    filename = demonstration_name(filename)
     rows = [tuple(row) for row in rows]
 
     def generate() -> Iterator[str]:

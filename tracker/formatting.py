@@ -56,20 +56,10 @@ def unread_count() -> dict[str, int]:
 
 
 def demo_data_present() -> bool:
-    """Whether the page must carry the demonstration banner: one small query, once per request."""
-    from flask import g
-    from sqlalchemy.exc import SQLAlchemyError
+    """Whether the page must carry the demonstration banner: the stored flag, asked once per request."""
+    from .installation import demonstration
 
-    from .demo import demo_present
-    from .extensions import db
-
-    if "demo_data_present" not in g:
-        try:
-            g.demo_data_present = demo_present(db.session)
-        except SQLAlchemyError:  # an error page must render even when the database does not answer
-            db.session.rollback()
-            g.demo_data_present = False
-    return bool(g.demo_data_present)
+    return demonstration()
 
 
 def register_filters(app: Flask) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -33,6 +34,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import Base, UTCDateTime, utcnow
+
+# Budgets and counts people type: 64 bits on PostgreSQL (INTEGER there stops at 2,147,483,647);
+# SQLite's INTEGER already holds 64 bits, so its column stays as it is.
+Amount = BigInteger().with_variant(Integer(), "sqlite")
+MAX_AMOUNT = 10**15 - 1  # what a form accepts: far above any budget, exact as a JSON number (< 2**53)
 
 
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -329,6 +335,9 @@ class ReportingCycle(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the public sees it from then on; who: audit
+    # the last day a country may reply to its draft verified scorecard; None: no right of reply
+    # (cycles created before it existed)
+    reply_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
     framework_version: Mapped[FrameworkVersion] = relationship()
 
@@ -396,7 +405,7 @@ class Entry(Base):
     responsible: Mapped[str | None] = mapped_column(String(500))
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
-    budget_amount: Mapped[int | None] = mapped_column(Integer)
+    budget_amount: Mapped[int | None] = mapped_column(Amount)
     budget_currency: Mapped[str | None] = mapped_column(String(3))
     assessed_status: Mapped[str | None] = mapped_column(String(64))
     verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -430,6 +439,11 @@ class Evidence(Base):
     file_name: Mapped[str | None] = mapped_column(String(255))
     content_type: Mapped[str | None] = mapped_column(String(100))
     size_bytes: Mapped[int | None] = mapped_column(Integer)
+    # the methodology's evidence kind (adoption, implementation, corroboration): as the focal point
+    # described it, and as the secretariat confirmed it on accepting the report (what the verified
+    # score counts); None on evidence given before kinds existed
+    kind: Mapped[str | None] = mapped_column(String(32))
+    confirmed_kind: Mapped[str | None] = mapped_column(String(32))
 
     entry: Mapped[Entry] = relationship(back_populates="evidence")
 
@@ -446,7 +460,7 @@ class IndicatorValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     indicator: Mapped[str] = mapped_column(String(64))
-    value: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Amount)
 
     entry: Mapped[Entry] = relationship(back_populates="figures")
 
@@ -469,7 +483,7 @@ class Statistic(Base):
     measure: Mapped[str] = mapped_column(String(64))
     breakdown: Mapped[str] = mapped_column(String(64), default="")
     category: Mapped[str] = mapped_column(String(64), default="")
-    value: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Amount)
 
     report: Mapped[Report] = relationship(back_populates="statistics")
 
@@ -618,11 +632,31 @@ class StoredScore(Base):
     carried_from: Mapped[str | None] = mapped_column(String(200))
     entry_id: Mapped[int | None] = mapped_column(Integer)  # not a foreign key: the score outlives a draft's entry
     penalised: Mapped[bool] = mapped_column(Boolean, default=False)  # a negative indicator applied
+    # method 2: the conservative form (not reported counts as 0), coverage (% of the applicable
+    # weight with a status) and the cycle(s) the evidence is from; None on rows stored before it
+    # until they are recomputed
+    conservative: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float | None] = mapped_column(Float)
+    evidence_cycle: Mapped[str | None] = mapped_column(String(200))
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cycle: Mapped[ReportingCycle] = relationship()
     country: Mapped[Country] = relationship()
+
+
+class ScoreRecompute(Base):
+    """Why the stored scores of a published cycle were rewritten: the database refuses any change to
+    them unless a row here is open (``finished_at`` empty), which only the recompute operation opens
+    and closes in its own transaction (``tracker.locks``)."""
+
+    __tablename__ = "score_recompute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ChartFigure(Base):
@@ -636,3 +670,120 @@ class ChartFigure(Base):
     figure: Mapped[str] = mapped_column(Text)  # JSON, safe to embed in a <script type="application/json">
     table: Mapped[dict[str, Any]] = mapped_column(JSON)  # the same numbers, for the accessible data table
     built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Installation(Base):
+    """Facts about this installation that travel with its data: at most one row (id 1).
+
+    ``demonstration`` is set by ``flask demo seed`` before it writes the first demonstration row, so no
+    demonstration data exists without it; every export, API answer, chart and page reads it (never an
+    account's existence), and production refuses to start while it is set.
+    """
+
+    __tablename__ = "installation"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    demonstration: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    demonstration_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# ----------------------------------------------------------------------------- method 2
+class Finding(Base):
+    """A finding that fires a negative indicator, recorded by the secretariat with its source,
+    whoever brought it (an NGO, an international organisation, a court, the media, the country).
+
+    Findings of a published cycle are public with its scores: their source is what the explanation
+    names. Never a record about a person.
+    """
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="RESTRICT"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    indicator: Mapped[str] = mapped_column(String(64))  # the negative indicator's id in the methodology
+    title: Mapped[str] = mapped_column(String(300))  # the source: a report, a court decision, a documented case
+    locator: Mapped[str] = mapped_column(String(2000))  # where in it: a page, a paragraph, a link
+    brought_by: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[ReportingCycle] = relationship()
+    country: Mapped[Country] = relationship()
+
+
+class ScoreSensitivity(Base):
+    """How one published score moves under equal weights against the methodology's weights; built
+    when the cycle is published (and again when an accepted amendment changes it)."""
+
+    __tablename__ = "score_sensitivity"
+    __table_args__ = (UniqueConstraint("cycle_id", "country_id", "level", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="CASCADE"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(64))
+    weighted: Mapped[float | None] = mapped_column(Float)
+    equal: Mapped[float | None] = mapped_column(Float)
+    weighted_conservative: Mapped[float | None] = mapped_column(Float)
+    equal_conservative: Mapped[float | None] = mapped_column(Float)
+    weighted_rating: Mapped[str | None] = mapped_column(String(64))
+    equal_rating: Mapped[str | None] = mapped_column(String(64))
+
+    country: Mapped[Country] = relationship()
+
+
+class ReplyDecision(enum.Enum):
+    KEPT = "kept"
+    CHANGED = "changed"
+
+
+class ScoreReply(Base):
+    """A government's reply to one assessed status of its draft verified scorecard, and the
+    secretariat's answer. Public beside the scorecard once the cycle is published; never before."""
+
+    __tablename__ = "score_reply"
+    __table_args__ = (
+        CheckConstraint(
+            "(decision IS NULL AND answer IS NULL AND answered_at IS NULL) OR "
+            "(decision IS NOT NULL AND answer IS NOT NULL AND answered_at IS NOT NULL)",
+            name="answered_whole",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="RESTRICT"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="RESTRICT"))  # the accepted revision
+    commitment: Mapped[str] = mapped_column(String(16))  # the commitment's code
+    reported_status: Mapped[str | None] = mapped_column(String(64))  # as the reply found them
+    assessed_status: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision: Mapped[ReplyDecision | None] = mapped_column(_enum(ReplyDecision, "reply_decision"))
+    new_status: Mapped[str | None] = mapped_column(String(64))  # the assessment after a change
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    cycle: Mapped[ReportingCycle] = relationship()
+    country: Mapped[Country] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+
+class ReplyWindowClosed(Base):
+    """A country told the secretariat it has no further replies for a cycle: its window closes
+    before the deadline."""
+
+    __tablename__ = "reply_window_closed"
+    __table_args__ = (UniqueConstraint("cycle_id", "country_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("reporting_cycle.id", ondelete="RESTRICT"))
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id", ondelete="RESTRICT"))
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

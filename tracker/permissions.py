@@ -25,7 +25,7 @@ PUBLIC = "public"
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
 EVERY_ROLE = tuple(Role)
-RECENT_LOGIN = dt.timedelta(minutes=15)
+RECENT_LOGIN = dt.timedelta(minutes=15)  # the default of TRACKER_REAUTH_MINUTES
 
 
 def public(view: F) -> F:
@@ -85,7 +85,8 @@ def enforce_access() -> Any:
 def login_is_recent(now: dt.datetime | None = None) -> bool:
     now = now or dt.datetime.now(dt.UTC)
     authenticated_at = session.get("authenticated_at")
-    return authenticated_at is not None and now.timestamp() - authenticated_at <= RECENT_LOGIN.total_seconds()
+    window = current_app.config.get("REAUTH_MINUTES", RECENT_LOGIN.total_seconds() / 60) * 60
+    return authenticated_at is not None and now.timestamp() - authenticated_at <= window
 
 
 def _here() -> str | None:

@@ -31,12 +31,14 @@ from .models import (
     Evidence,
     FrameworkVersion,
     IndicatorValue,
+    Installation,
     NationalPlan,
     Report,
     ReportingCycle,
     ReportState,
+    ScoreReply,
+    ScoreSensitivity,
     StoredScore,
-    User,
 )
 
 PUBLIC_BASIS = "verified"
@@ -93,8 +95,6 @@ def state() -> State:
 def _state_statement() -> Select[Any]:
     """Built once: it asks the same on every public request (a page from the cache costs just this),
     and building the expression costs more than the database takes to answer it."""
-    from .demo import DEMO_MARKER  # tracker.demo imports the services, which import this module
-
     # the newest acceptance the public sees: a report's in a published cycle, or a National Plan of Action's
     # (an accepted plan is public at once, on the country's page)
     report_accepted = (
@@ -109,7 +109,7 @@ def _state_statement() -> Select[Any]:
     framework = (
         select(FrameworkVersion.content_hash).where(FrameworkVersion.is_current.is_(True)).limit(1).scalar_subquery()
     )
-    demo = select(User.id).where(User.email == DEMO_MARKER).exists()
+    demo = select(Installation.id).where(Installation.id == 1, Installation.demonstration.is_(True)).exists()
     return select(func.max(ReportingCycle.published_at), accepted, built, framework, demo)
 
 
@@ -166,6 +166,9 @@ def score_export_rows() -> Iterator[Row[Any]]:
             StoredScore.reported,
             StoredScore.applicable,
             StoredScore.carried_from,
+            StoredScore.conservative,
+            StoredScore.coverage,
+            StoredScore.evidence_cycle,
         )
         .join(ReportingCycle, StoredScore.cycle_id == ReportingCycle.id)
         .join(Country, StoredScore.country_id == Country.id)
@@ -338,3 +341,45 @@ def statistics_documents(cycle_id: int | None = None) -> list[dict[str, Any]]:
     chosen = [c for c in reversed(cycles()) if cycle_id is None or c.id == cycle_id]
     stored = charts([f"public:statistics:{c.id}" for c in chosen])
     return [stored[key].table for c in chosen if (key := f"public:statistics:{c.id}") in stored]
+
+
+def score_replies(cycle_id: int, country_id: int) -> list[ScoreReply]:
+    """A government's replies to its assessments and the secretariat's answers, in a published cycle
+    only: before publication nothing of the right of reply is public."""
+    return list(
+        db.session.execute(
+            select(ScoreReply)
+            .join(ReportingCycle, ScoreReply.cycle_id == ReportingCycle.id)
+            .where(_published_cycle(), ScoreReply.cycle_id == cycle_id, ScoreReply.country_id == country_id)
+            .order_by(ScoreReply.commitment, ScoreReply.id)
+        ).scalars()
+    )
+
+
+def sensitivity_rows(cycle_id: int | None = None) -> list[Row[Any]]:
+    """The sensitivity table of published cycles: every score under both weightings."""
+    statement = (
+        select(
+            ReportingCycle.id.label("cycle_id"),
+            ReportingCycle.name.label("cycle"),
+            Country.code.label("country_code"),
+            Country.name.label("country"),
+            ScoreSensitivity.level,
+            ScoreSensitivity.subject,
+            ScoreSensitivity.weighted,
+            ScoreSensitivity.equal,
+            ScoreSensitivity.weighted_conservative,
+            ScoreSensitivity.equal_conservative,
+            ScoreSensitivity.weighted_rating,
+            ScoreSensitivity.equal_rating,
+        )
+        .join(ReportingCycle, ScoreSensitivity.cycle_id == ReportingCycle.id)
+        .join(Country, ScoreSensitivity.country_id == Country.id)
+        .where(_published_cycle())
+        .order_by(
+            ReportingCycle.period_end, ReportingCycle.id, Country.code, ScoreSensitivity.level, ScoreSensitivity.subject
+        )
+    )
+    if cycle_id is not None:
+        statement = statement.where(ReportingCycle.id == cycle_id)
+    return list(db.session.execute(statement))

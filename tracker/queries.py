@@ -19,6 +19,7 @@ from .models import (
     ChartFigure,
     Country,
     Entry,
+    Finding,
     FrameworkVersion,
     NationalPlan,
     Notification,
@@ -26,6 +27,7 @@ from .models import (
     ReportingCycle,
     ReportState,
     ReviewComment,
+    ScoreReply,
     StoredScore,
     User,
 )
@@ -375,3 +377,29 @@ def entry_comments(entry_ids: list[int]) -> dict[int, list[ReviewComment]]:
         for comment in rows:
             found.setdefault(comment.entry_id, []).append(comment)
     return found
+
+
+def score_replies(cycle_id: int, country_id: int | None = None) -> list[ScoreReply]:
+    """A cycle's replies to assessments (one country's, or all), oldest first; for the country's
+    focal points and the secretariat, never the public (see ``published.score_replies``)."""
+    statement = (
+        select(ScoreReply)
+        .options(joinedload(ScoreReply.country), joinedload(ScoreReply.author))
+        .where(ScoreReply.cycle_id == cycle_id)
+        .order_by(ScoreReply.id)
+    )
+    if country_id is not None:
+        statement = statement.where(ScoreReply.country_id == country_id)
+    return list(db.session.execute(statement).scalars())
+
+
+def findings(cycle_id: int) -> list[Finding]:
+    """The findings recorded for a cycle, oldest first."""
+    return list(
+        db.session.execute(
+            select(Finding)
+            .options(joinedload(Finding.country))
+            .where(Finding.cycle_id == cycle_id)
+            .order_by(Finding.id)
+        ).scalars()
+    )

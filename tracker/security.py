@@ -22,8 +22,8 @@ from .permissions import STATIC_ENDPOINTS, enforce_access
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-IDLE_TIMEOUT = dt.timedelta(minutes=30)
-ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+IDLE_TIMEOUT = dt.timedelta(minutes=30)  # the default of TRACKER_IDLE_MINUTES
+ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)  # the default of TRACKER_SESSION_HOURS
 
 login_manager = LoginManager()
 login_manager.session_protection = None  # our token and timeouts do this job, without IP/UA guesses
@@ -55,16 +55,18 @@ def end_session() -> None:
 
 
 def expire_old_sessions() -> Response | None:
-    """End a session idle for 30 minutes or older than 12 hours, whatever the cookie says."""
+    """End a session idle too long (30 minutes) or too old (12 hours), whatever the cookie says."""
     if request.endpoint in STATIC_ENDPOINTS or not current_user.is_authenticated:
         return None
     now = dt.datetime.now(dt.UTC).timestamp()
     started, seen = session.get("started_at"), session.get("seen_at")
+    idle = current_app.config.get("IDLE_MINUTES", 30) * 60
+    absolute = current_app.config.get("SESSION_HOURS", 12) * 3600
     if (
-        started is None
-        or seen is None
-        or now - seen > IDLE_TIMEOUT.total_seconds()
-        or now - started > ABSOLUTE_TIMEOUT.total_seconds()
+        not isinstance(started, int | float)
+        or not isinstance(seen, int | float)
+        or now - seen > idle
+        or now - started > absolute
     ):
         end_session()
         flash("Your session has ended. Please log in again.", "warning")
@@ -130,28 +132,82 @@ def internal_error(error: Exception) -> tuple[str, int]:
     incident_id = uuid.uuid4().hex[:12]
 
     current_app.logger.exception("incident %s: %s %s", incident_id, request.method, request.path)
-    db.session.rollback()
-    return render_template(
-        "error.html",
-        status=500,
-        title="Something went wrong",
-        message="The server could not complete the request. Please try again later.",
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the database may be what failed: the page is still shown)
+        current_app.logger.exception("incident %s: the rollback failed too", incident_id)
+    return safe_error_page(
+        500,
+        "Something went wrong",
+        "The server could not complete the request. Please try again later.",
         incident_id=incident_id,
-    ), 500
+    )
+
+
+_PLAIN_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+    "<h1>{title}</h1><p>{message}</p>{incident}</html>"
+)
+
+
+def safe_error_page(status: int, title: str, message: str, incident_id: str | None = None) -> tuple[str, int]:
+    """The error page; if even that cannot be drawn (a broken template, the database gone), a plain one."""
+    try:
+        return render_template(
+            "error.html", status=status, title=title, message=message, incident_id=incident_id
+        ), status
+    except Exception:  # noqa: BLE001  (an error page that fails would turn a 4xx into a 500)
+        current_app.logger.exception("the %s page could not be drawn", status)
+        from markupsafe import escape
+
+        incident = f"<p>Incident {escape(incident_id)}</p>" if incident_id else ""
+        return _PLAIN_PAGE.format(title=escape(title), message=escape(message), incident=incident), status
+
+
+# C0 controls and DEL. Form text may hold tabs and line breaks; nothing else here is ever typed.
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x20), 0x7F))
+_CONTROL_IN_TEXT = _CONTROL - {"\t", "\n", "\r"}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has(characters: frozenset[str], value: object) -> bool:
+    return isinstance(value, str) and not characters.isdisjoint(value)
 
 
 def refuse_control_characters() -> None:
-    """A NUL byte in a form or query is never meant; PostgreSQL would refuse it with a 500. Answer 400."""
-    for values in (request.args, request.form):
-        for value in values.values():
-            if "\x00" in value:
-                abort(400)
+    """Control characters are never meant in an address, a query or a form (NUL would even reach
+    PostgreSQL, which refuses it with a 500): answer 400 before any view runs."""
+    if _has(_CONTROL, request.path) or any(_has(_CONTROL, value) for value in (request.view_args or {}).values()):
+        abort(400)
+    for key, value in request.args.items(multi=True):
+        if _has(_CONTROL, key) or _has(_CONTROL, value):
+            abort(400)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    for key, value in request.form.items(multi=True):
+        if _has(_CONTROL, key) or _has(_CONTROL_IN_TEXT, value):
+            abort(400)
+    for key, upload in request.files.items(multi=True):
+        if _has(_CONTROL, key) or _has(_CONTROL, upload.filename or ""):
+            abort(400)
+
+
+def refuse_non_form_bodies() -> None:
+    """Pages take HTML forms only. A JSON body would otherwise be parsed by Flask-WTF (a deeply nested
+    one raises RecursionError); the API is read-only. Answer 415 to any other kind of body."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.mimetype in FORM_TYPES:
+        return
+    if request.mimetype or request.content_length:
+        abort(415)
 
 
 def init_security(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
+    app.before_request(refuse_non_form_bodies)
     app.before_request(refuse_control_characters)
 
     app.before_request(expire_old_sessions)

@@ -1,15 +1,18 @@
 """Evidence files: an extension allow-list, a check of the content itself, and storage outside static/.
 
-A file is accepted only when its extension is allowed *and* its first bytes are what that kind of
-file starts with, so a script renamed ``report.pdf`` is refused. It is stored under a random name
-in the upload folder (never under ``static/``) and served only as a download to people who may see
-the report it belongs to.
+A file is accepted only when its extension is allowed *and* its content is what that kind of file
+holds: its first bytes, and then the rest of it. A PDF or an image may not carry HTML or script
+anywhere (a polyglot opens as a web page elsewhere); an office file is opened as the zip it is and
+refused when it would unpack to too much (a zip bomb), holds macros, or links to outside content
+that office software would fetch. It is stored under a random name in the upload folder (never
+under ``static/``) and served only as a download to people who may see the report it belongs to.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -33,9 +36,22 @@ ALLOWED = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ooxml"),
     "odt": ("application/vnd.oasis.opendocument.text", "odf"),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", "odf"),
-    "txt": ("text/plain; charset=utf-8", "text"),
+    "txt": ("text/plain; charset=utf-8", "text"),  # sent with the charset once (send_evidence)
     "csv": ("text/csv; charset=utf-8", "text"),
 }
+
+# An office file may unpack to at most this much, at most this many times its size, in so many parts.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 100
+MAX_MEMBERS = 5000
+# markers of a web page or script: none belongs in a PDF or an image
+_MARKUP = re.compile(
+    rb"<\s*(?:html|script|svg|!doctype|body|iframe|object|embed|meta|xml-stylesheet)\b|javascript:", re.I
+)
+# parts that carry macros (VBA in OOXML, Basic and scripts in OpenDocument)
+_MACRO_PART = re.compile(r"(?:^|/)(?:vbaProject\.bin|vbaData\.xml)$|^(?:Basic|Scripts)/|(?:^|/)macrosheets/", re.I)
+_EXTERNAL = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.I)
+_MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject", re.I)
 
 
 class UploadRefused(ValueError):
@@ -50,28 +66,59 @@ class StoredFile:
     size_bytes: int
 
 
-def _content_is(kind: str, data: bytes) -> bool:
-    if kind == "pdf":
-        return data.startswith(b"%PDF-")
-    if kind == "png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if kind == "jpeg":
-        return data.startswith(b"\xff\xd8\xff")
+def _refusal(kind: str, data: bytes) -> str | None:
+    """Why the content is not a safe file of this kind (None: it is)."""
+    if kind in ("pdf", "png", "jpeg"):
+        starts = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}[kind]
+        if not data.startswith(starts):
+            return "does not contain what {kind} file should"
+        if _MARKUP.search(data):
+            return "also contains web page or script markup, which we do not accept in {kind} file"
+        return None
     if kind in ("ooxml", "odf"):
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return False
-        return "[Content_Types].xml" in names if kind == "ooxml" else "mimetype" in names
+        return _office_refusal(kind, data)
     if kind == "text":
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            return False
-        return "\x00" not in text
-    return False
+            return "does not contain what {kind} file should (UTF-8 text)"
+        return "does not contain what {kind} file should (it holds a NUL byte)" if "\x00" in text else None
+    return "is not a kind of file we accept"
+
+
+def _office_refusal(kind: str, data: bytes) -> str | None:
+    """An office document is a zip: refuse a bomb, macros and links to outside content."""
+    if not data.startswith(b"PK\x03\x04"):
+        return "does not contain what {kind} file should"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "does not contain what {kind} file should"
+    names = {member.filename for member in members}
+    if ("[Content_Types].xml" if kind == "ooxml" else "mimetype") not in names:
+        return "does not contain what {kind} file should"
+    if len(members) > MAX_MEMBERS:
+        return f"holds more than {MAX_MEMBERS} parts"
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1):
+        return f"would unpack to {unpacked:,} bytes, more than we accept (at most {MAX_RATIO} times its size)"
+    if any(member.file_size > MAX_RATIO * max(member.compress_size, 1) + 4096 for member in members):
+        return "holds a part compressed more than any document is (a zip bomb)"
+    if any(_MACRO_PART.search(name) for name in names):
+        return "holds macros; save it without them (e.g. as .docx or .xlsx, not a macro-enabled file)"
+    try:
+        for member in members:
+            if member.filename.endswith((".rels", ".xml")) and member.file_size <= MAX_UNPACKED_BYTES:
+                with archive.open(member) as part:
+                    content = part.read(MAX_UNPACKED_BYTES + 1)
+                if member.filename.endswith(".rels") and _EXTERNAL.search(content):
+                    return "links to content outside the file, which office software would fetch; remove the link"
+                if member.filename == "[Content_Types].xml" and _MACRO_TYPES.search(content):
+                    return "holds macros; save it without them"
+    except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError, NotImplementedError):
+        return "is damaged or encrypted"
+    return None
 
 
 def safe_file_name(name: str) -> str:
@@ -93,8 +140,9 @@ def store(folder: Path, file_name: str, data: bytes) -> StoredFile:
     if len(data) > MAX_FILE_BYTES:
         raise UploadRefused(f"“{name}” is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
     content_type, kind = ALLOWED[extension]
-    if not _content_is(kind, data):
-        raise UploadRefused(f"“{name}” does not contain what a .{extension} file should.")
+    refusal = _refusal(kind, data)
+    if refusal is not None:
+        raise UploadRefused(f"“{name}” " + refusal.format(kind=f"a .{extension}") + ".")
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     (folder / stored_name).write_bytes(data)
@@ -119,9 +167,11 @@ def send_evidence(item: Evidence | None) -> Response:
         abort(404)
     if not path.is_file():
         abort(404)
+    # werkzeug adds "; charset=utf-8" to text types itself: once (older rows stored it in the type)
+    mimetype = (item.content_type or "application/octet-stream").split(";", 1)[0].strip()
     return send_file(
         path,
-        mimetype=item.content_type or "application/octet-stream",
+        mimetype=mimetype,
         as_attachment=True,
         download_name=item.file_name or "evidence",
         max_age=0,

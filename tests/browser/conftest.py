@@ -79,6 +79,8 @@ def _environment(database_url: str, tmp: Path) -> dict[str, str]:
         TRACKER_DATABASE_URL=database_url,
         TRACKER_ENV="production",
         TRACKER_SECRET_KEY="browser-tests-" + os.urandom(8).hex(),
+        TRACKER_AUDIT_KEY="browser-tests-audit-" + os.urandom(8).hex(),  # production refuses to start without
+        TRACKER_AUDIT_CHECKPOINT_DIR=str(tmp / "audit-checkpoints"),
         TRACKER_UPLOAD_DIR=str(tmp / "uploads"),
         PYTHONUNBUFFERED="1",
     )
@@ -87,7 +89,7 @@ def _environment(database_url: str, tmp: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The demonstration data served by gunicorn in its production configuration (shared: read it only)."""
+    """The demonstration data served by gunicorn (shared: read it only)."""
     yield from serve_demo(request.param, tmp_path_factory)
 
 
@@ -105,14 +107,14 @@ def serve_demo(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     else:
         schema = postgresql_schema()
         database_url = schema.__enter__()
-    env = _environment(database_url, tmp)
     port = free_port()
+    env = {**_environment(database_url, tmp), "TRACKER_BASE_URL": f"http://127.0.0.1:{port}"}
+    # demonstration data is seeded and served in the development configuration: production refuses
+    # to start on it (tests/test_demonstration.py), so that invented reports are never served as real
+    env = {**env, "TRACKER_ENV": "development"}
     server = Server(f"http://127.0.0.1:{port}", database_url, None, env)  # type: ignore[arg-type]
-    # the demonstration data is seeded in the development configuration (it is refused in production)
-    server.env = {**env, "TRACKER_ENV": "development"}
     for command in (("db", "upgrade"), ("framework", "load"), ("demo", "seed")):
         server.flask(*command)
-    server.env = env
     server.process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,

@@ -13,11 +13,23 @@ FRAMEWORK = load_framework(ROOT / "commitments")
 COMMITMENT_IDS = frozenset(c.id for c in FRAMEWORK.commitments)
 COUNTRY_CODES = frozenset(c.code for c in FRAMEWORK.countries)
 EXAMPLES = ROOT / "examples" / "plans"
+EXAMPLE = EXAMPLES / "QN.yaml"  # fictional: Arcadia Minor, a code of the ISO 3166 user-assigned range
+EXAMPLE_TITLE = "Arcadia Minor National Plan against Trafficking in Human Beings (fictional example)"
+
+
+def example_for(code: str) -> str:
+    """The fictional example plan, filed under one of the framework's countries for a test of the tracker."""
+    return EXAMPLE.read_text(encoding="utf-8").replace("\n  country: QN\n", f"\n  country: {code}\n", 1)
 
 
 def load(source: str | bytes | os.PathLike[str], **options: str) -> Plan:
     """``load_plan`` against the real framework's commitments and countries."""
     return load_plan(source, commitment_ids=COMMITMENT_IDS, country_codes=COUNTRY_CODES, **options)
+
+
+def load_fictional(source: str | bytes | os.PathLike[str]) -> Plan:
+    """``load_plan`` against the real framework's commitments, for a fictional country the framework lacks."""
+    return load_plan(source, commitment_ids=COMMITMENT_IDS, country_codes=None)
 
 
 def plan_text(activities_per_objective: list[int]) -> tuple[str, dict[tuple[int, int], int]]:

@@ -1,10 +1,10 @@
-"""Unit tests of the pure scoring engine, on a frozen framework version.
+"""Unit tests of the pure scoring engine under the FIRST method (method 1), on a frozen framework version.
 
-No Flask app and no database: the engine gets the framework and plain facts, nothing else. The
-worked examples are worked on the version stored before the corrections of the framework (the
-document a database keeps for its old cycles, tests/fixtures/), so that they test the engine's
-arithmetic however commitments/ changes; tests/scoring/test_current_framework.py checks the
-current version.
+The worked examples are worked on the version stored before the corrections of the framework and
+before method 2 (the document a database keeps for its old cycles, tests/fixtures/): every cycle
+pinned to it must go on scoring exactly so. Method 2's own tests are in ``test_method.py``; the
+current framework's applicability in ``test_current_framework.py``.
+No Flask app and no database: the engine gets the framework and plain facts, nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import pytest
 
 from tracker.framework import Framework
 from tracker.scoring import CountryFacts, EntryFacts, Score, Scorecard, ScoringError, rating_for, score_country
+
+from .legacy import stored_before_method_2
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORK = Framework.from_document(json.loads((ROOT / "tests/fixtures/framework-before-corrections.json").read_text()))
@@ -62,6 +64,18 @@ def test_scoring_imports_neither_flask_nor_sqlalchemy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------- old documents
+def test_a_document_stored_before_method_2_loads_as_method_1():
+    """Old versions in the database lack every method-2 field: the defaults are method 1."""
+    old = Framework.from_document(stored_before_method_2(FRAMEWORK))
+    assert old.methodology == FRAMEWORK.methodology
+    method = old.methodology
+    assert method.version == "1" and method.coverage is None and method.carry_forward.max_cycles is None
+    assert all(level.counts for level in method.status_levels)
+    assert method.evidence.requirements == () and {n.trigger for n in method.negative_indicators} == {"figure"}
+    assert card(*WORKED_ENTRIES, framework=old) == card(*WORKED_ENTRIES)
 
 
 # ----------------------------------------------------------------------------- worked example

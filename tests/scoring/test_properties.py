@@ -1,4 +1,10 @@
-"""Property tests of the pure scoring engine, on facts generated for the real framework."""
+"""Property tests of the pure scoring engine, on facts generated for the real framework (method 2).
+
+Method 2 changed what some properties say: a rating may be withheld ("insufficient reporting"),
+the band is read from the conservative form, and evidence kinds, carried ages and findings are
+generated too. The properties the issue asks for are at the end: silence never pays, an unknown
+figure never triggers or avoids a penalty, planned adds nothing, carry-forward stops at its limit.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.framework import load_framework
-from tracker.scoring import BASES, CountryFacts, EntryFacts, Scorecard, score_country
+from tracker.scoring import BASES, CountryFacts, EntryFacts, FindingFacts, Scorecard, score_country
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORK = load_framework(ROOT / "commitments")
@@ -19,7 +25,11 @@ LEVELS = [level.id for level in METHOD.status_levels]
 BANDS = [band.id for band in METHOD.rating_bands]
 NEGATIVE = METHOD.negative_indicators[0]  # summary-deportation, on TIR-2
 COMMITMENT_IDS = [c.id for c in FRAMEWORK.commitments]
-assert (NEGATIVE.commitment, NEGATIVE.indicator) == ("TIR-2", "immediate-deportations")
+KINDS = [k.id for k in METHOD.evidence.kinds]
+LIMIT = METHOD.carry_forward.max_cycles
+assert (NEGATIVE.commitment, NEGATIVE.indicator, NEGATIVE.trigger) == ("TIR-2", "immediate-deportations", "finding")
+assert METHOD.coverage is not None and METHOD.coverage.rating_from == "conservative" and LIMIT == 1
+FINDING = FindingFacts(NEGATIVE.id, "A documented case", "p. 4", "an NGO", finding_id=1)
 
 # database=None: no .hypothesis directory is written into the project. 100 examples per property
 # keep the module at about ten seconds (200 take about twenty: scoring a full card twice, on both
@@ -50,6 +60,8 @@ def _entry_facts(commitment_id: str, earlier: bool) -> st.SearchStrategy[EntryFa
         # distinct per commitment and per cycle, without spending a draw on it
         entry_id=st.just(COMMITMENT_IDS.index(commitment_id) + (100 if earlier else 1)),
         cycle=st.sampled_from(["2001", "2002", "2003"]) if earlier else st.none(),
+        evidence_kinds=st.frozensets(st.sampled_from(KINDS)),
+        age=st.integers(1, 3) if earlier else st.just(1),
     )
 
 
@@ -87,7 +99,8 @@ def country_facts(draw: st.DrawFn, applicable_only: bool = False) -> CountryFact
         # in framework order here; the permutation property shuffles them
         entries = tuple(draw(ENTRY[c]) for c in candidates if c in current_ids)
         earlier = tuple(draw(EARLIER[c]) for c in candidates if c in earlier_ids)
-    return CountryFacts("AL", applicable, entries, earlier)
+    findings = (FINDING,) if draw(st.booleans()) else ()
+    return CountryFacts("AL", applicable, entries, earlier, findings, cycle="2004")
 
 
 def raised(entry: EntryFacts) -> EntryFacts:
@@ -103,6 +116,11 @@ def cards(facts: CountryFacts) -> list[Scorecard]:
 
 
 # ----------------------------------------------------------------------------- properties
+def rank(rating: str | None) -> int:
+    """A withheld rating ("insufficient reporting") ranks below every band."""
+    return -1 if rating is None else BANDS.index(rating)
+
+
 @PROPERTY
 @given(country_facts())
 def test_every_score_is_none_or_within_0_to_100(facts):
@@ -110,9 +128,15 @@ def test_every_score_is_none_or_within_0_to_100(facts):
         for score in scorecard.scores():
             if score.state == "scored":
                 assert score.score is not None and 0 <= score.score <= 100, score
-                assert score.rating in BANDS
+                assert 0 <= score.conservative <= score.score, score
+                assert 0 < score.coverage <= 100, score
+                assert score.rating in BANDS or (score.rating is None and score.coverage < METHOD.coverage.threshold)
             else:
                 assert score.score is None and score.rating is None, score
+            if score.state == "not-reported":
+                assert score.conservative == 0 and score.coverage == 0, score
+            if score.state == "not-applicable":
+                assert score.conservative is None and score.coverage is None, score
 
 
 @PROPERTY
@@ -129,10 +153,12 @@ def test_raising_one_status_by_one_level_never_lowers_a_score(facts, data):
     for before, after in zip(cards(facts), cards(better), strict=True):
         for old, new in zip(before.scores(), after.scores(), strict=True):
             assert (old.level, old.subject) == (new.level, new.subject)
+            if old.conservative is not None:
+                assert new.conservative >= old.conservative, (old, new)
             if old.score is None:
                 continue  # None may stay None or become a number
             assert new.score is not None and new.score >= old.score, (old, new)
-            assert BANDS.index(new.rating) >= BANDS.index(old.rating), (old, new)
+            assert new.coverage == old.coverage and rank(new.rating) >= rank(old.rating), (old, new)
 
 
 @PROPERTY
@@ -165,14 +191,108 @@ def test_order_of_the_facts_does_not_matter(facts, rnd):
 
 @PROPERTY
 @given(country_facts())
-def test_rating_is_the_highest_band_reached_unless_a_penalty_caps_it(facts):
+def test_rating_is_the_highest_band_the_conservative_form_reaches_unless_capped_or_withheld(facts):
     for scorecard in cards(facts):
         for score in scorecard.scores():
             if score.score is None:
                 continue
-            band = [b.id for b in METHOD.rating_bands if b.min <= score.score][-1]
+            if score.coverage < METHOD.coverage.threshold:
+                assert score.rating is None and score.insufficient, score
+                continue
+            band = [b.id for b in METHOD.rating_bands if b.min <= score.conservative][-1]
             if not score.penalties:
                 assert score.rating == band, score
             else:
                 cap = min(BANDS.index(NEGATIVE.rating_cap), BANDS.index(band))
                 assert score.rating == BANDS[cap], score
+
+
+def comparable(scorecard: Scorecard) -> list[tuple]:
+    """Everything a score says except the wording of its explanation."""
+    return [
+        (s.level, s.subject, s.state, s.score, s.conservative, s.coverage, s.rating, s.status, s.penalties)
+        for s in scorecard.scores()
+    ]
+
+
+@PROPERTY
+@given(country_facts(), st.data())
+def test_silence_never_pays(facts, data):
+    """Turning any reported commitment into "not reported" never raises a conservative score or a rating."""
+    reported = [e.commitment_id for e in facts.entries if e.status is not None and e.commitment_id in facts.applicable]
+    carried = [e.commitment_id for e in facts.earlier if e.commitment_id in facts.applicable]
+    if not reported + carried:
+        return
+    silent = data.draw(st.sampled_from(reported + carried))
+    quieter = dataclasses.replace(
+        facts,
+        entries=tuple(e for e in facts.entries if e.commitment_id != silent),
+        earlier=tuple(e for e in facts.earlier if e.commitment_id != silent),
+    )
+    for before, after in zip(cards(facts), cards(quieter), strict=True):
+        assert after.commitment(silent).state == "not-reported"
+        for old, new in zip(before.scores(), after.scores(), strict=True):
+            if old.conservative is None:
+                continue
+            assert new.conservative <= old.conservative, (silent, old, new)
+            assert rank(new.rating) <= rank(old.rating) or old.state != "scored", (silent, old, new)
+
+
+@PROPERTY
+@given(country_facts(), st.sampled_from([None, 0, 1, 7]), st.sampled_from([None, 0, 1, 7]))
+def test_an_unknown_figure_never_triggers_or_avoids_a_penalty(facts, first, second):
+    """The self-reported figure (absent, zero or above) changes no score, penalty or rating: only findings do."""
+
+    def with_figure(value: int | None) -> CountryFacts:
+        figures = {} if value is None else {NEGATIVE.indicator: value}
+        entries = tuple(e for e in facts.entries if e.commitment_id != NEGATIVE.commitment)
+        tir2 = EntryFacts(NEGATIVE.commitment, "in-progress", evidence_count=1, figures=figures)
+        return dataclasses.replace(facts, entries=(*entries, tir2))
+
+    for a, b in zip(cards(with_figure(first)), cards(with_figure(second)), strict=True):
+        assert comparable(a) == comparable(b)
+    # and the penalty follows the finding alone, wherever TIR-2 applies
+    for scorecard in cards(dataclasses.replace(with_figure(first), findings=(FINDING,))):
+        fired = NEGATIVE.commitment in facts.applicable
+        assert (scorecard.overall.penalties == (NEGATIVE.id,)) == fired
+
+
+@PROPERTY
+@given(country_facts(), st.data())
+def test_planned_adds_nothing(facts, data):
+    """An entry "planned" scores exactly as "not started": same scores, forms, coverage and ratings."""
+    if not facts.entries:
+        return
+    index = data.draw(st.integers(0, len(facts.entries) - 1))
+
+    def as_status(status: str) -> CountryFacts:
+        entries = list(facts.entries)
+        entries[index] = dataclasses.replace(entries[index], status=status)
+        return dataclasses.replace(facts, entries=tuple(entries))
+
+    for planned, not_started in zip(cards(as_status("planned")), cards(as_status("not-started")), strict=True):
+        assert [row[:7] for row in comparable(planned)] == [row[:7] for row in comparable(not_started)]
+
+
+@PROPERTY
+@given(country_facts(), st.data())
+def test_carry_forward_stops_after_its_limit(facts, data):
+    """An accepted status older than the limit counts for nothing: as if it had never been given."""
+    candidates = [e for e in facts.earlier if e.commitment_id in facts.applicable and e.status is not None]
+    if not candidates:
+        return
+    chosen = data.draw(st.sampled_from(candidates))
+    without = dataclasses.replace(
+        facts,
+        entries=tuple(e for e in facts.entries if e.commitment_id != chosen.commitment_id),
+        earlier=tuple(e for e in facts.earlier if e.commitment_id != chosen.commitment_id),
+    )
+
+    def aged(age: int) -> CountryFacts:
+        return dataclasses.replace(without, earlier=(*without.earlier, dataclasses.replace(chosen, age=age)))
+
+    for stale, never in zip(cards(aged(LIMIT + data.draw(st.integers(1, 3)))), cards(without), strict=True):
+        assert comparable(stale) == comparable(never)
+        assert "carry-limit" in [r.code for r in stale.commitment(chosen.commitment_id).rules]
+    for fresh in cards(aged(LIMIT)):
+        assert fresh.commitment(chosen.commitment_id).carried_from == chosen.cycle

@@ -5,6 +5,7 @@ from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import DATE_BOUNDS, plausible_date
 from ..models import Role
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -30,5 +31,5 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField("Action", choices=[], validate_choice=False)
     actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), plausible_date], render_kw=DATE_BOUNDS)
+    until = DateField("To", validators=[Optional(), plausible_date], render_kw=DATE_BOUNDS)

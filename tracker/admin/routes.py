@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import queries, services
 from ..audit import Actor
 from ..forms import ActionForm
+from ..links import external_url
 from ..models import Role
 from ..permissions import STAFF, recent_login_required, roles_required
 from . import bp
@@ -47,7 +48,7 @@ def invite():  # type: ignore[no-untyped-def]
         except services.DomainError as error:
             form.form_errors.append(str(error))
         else:
-            link = url_for("auth.invitation", token=token, _external=True)
+            link = external_url("auth.invitation", token=token)
             return render_template("admin/invited.html", user=user, link=link)
     return render_template("admin/invite.html", form=form)
 

@@ -7,7 +7,9 @@ every response against it, and the parameter limits declared here are the ones t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
+
+from ..baseline.schema import Kind
 
 API_VERSION = "1.0.0"
 BASE_PATH = "/api/v1"
@@ -22,6 +24,7 @@ COUNTRY_CODE_PATTERN = r"^[A-Z]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 Schema = dict[str, Any]
+BASELINE_KINDS = get_args(Kind)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -117,6 +120,7 @@ SCHEMAS: dict[str, Schema] = {
                     "scores": LINK,
                     "statistics": LINK,
                     "plans": LINK,
+                    "baseline": LINK,
                     "scorecard": _string("A URI template (RFC 6570): a country's scorecard."),
                 }
             ),
@@ -231,12 +235,22 @@ SCHEMAS: dict[str, Schema] = {
                         "label": _string(),
                         "points": {"type": "integer", "minimum": 0, "maximum": 100},
                         "description": _string(),
+                        "counts": {"type": "boolean", "description": "False: the level earns 0 points (method 2)."},
                     }
                 ),
                 "From lowest to highest.",
             ),
             "evidence": _obj(
-                {"required_above": SLUG, "cap_without_evidence": SLUG, "description": _string()},
+                {
+                    "required_above": SLUG,
+                    "cap_without_evidence": SLUG,
+                    "description": _string(),
+                    "kinds": _array(_obj({"id": SLUG, "label": _string(), "description": _string()})),
+                    "requirements": _array(
+                        _obj({"level": SLUG, "kinds": _array(SLUG), "description": _string()}),
+                        "What each level needs beyond any evidence; requirements add up level by level.",
+                    ),
+                },
                 "Status levels above `required_above` count only with evidence; otherwise as `cap_without_evidence`.",
             ),
             "weights": _obj(
@@ -246,7 +260,23 @@ SCHEMAS: dict[str, Schema] = {
                     "description": _string(),
                 }
             ),
-            "carry_forward": _obj({"enabled": {"type": "boolean"}, "description": _string()}),
+            "carry_forward": _obj(
+                {
+                    "enabled": {"type": "boolean"},
+                    "description": _string(),
+                    "max_cycles": _nullable({"type": "integer", "minimum": 1}),
+                }
+            ),
+            "coverage": _nullable(
+                _obj(
+                    {
+                        "threshold": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "rating_from": {"type": "string", "enum": ["reported-only", "conservative"]},
+                        "description": _string(),
+                    }
+                )
+            ),
+            "version": _string("The method's version, named on every page that shows a score."),
             "exclusions": _array(_obj({"id": SLUG, "description": _string()})),
             "negative_indicators": _array(
                 _obj(
@@ -258,6 +288,7 @@ SCHEMAS: dict[str, Schema] = {
                         "indicator": SLUG,
                         "penalty": {"type": "integer", "minimum": 0, "maximum": 100},
                         "rating_cap": SLUG,
+                        "trigger": {"type": "string", "enum": ["figure", "finding"]},
                     }
                 )
             ),
@@ -695,6 +726,62 @@ SCHEMAS: dict[str, Schema] = {
         },
         "Which of the country's regional commitments the plan's activities implement.",
     ),
+    "BaselineFact": _obj(
+        {
+            "id": SLUG,
+            "countries": _array(COUNTRY_CODE, "Today's countries whose page shows the fact; empty for the region."),
+            "scope": _string(
+                "country; historical (a state of the time, such as the Federal Republic of Yugoslavia, covering "
+                "several of today's countries); or region.",
+                enum=["country", "historical", "region"],
+            ),
+            "name_then": _nullable(_string("The country or state as named at the time.")),
+            "kind": _string(enum=list(BASELINE_KINDS)),
+            "date": PARTIAL_DATE,
+            "when": _string("on; by (held by that date); about (approximate).", enum=["on", "by", "about"]),
+            "wording": _string("What was recorded, in our words."),
+            "quote": _nullable(_string("The source's own words.")),
+            "tip": _nullable(
+                _obj(
+                    {
+                        "tier": _string(
+                            "Tier 1, Tier 2, Tier 2 Watch List, Tier 3, unclear, or 'not found in the sources "
+                            "consulted' (never a tier)."
+                        ),
+                        "found": {"type": "boolean"},
+                        "assessed_by": _string("Always the US government (US Department of State)."),
+                        "assessed_from": DATE,
+                        "assessed_to": DATE,
+                    },
+                    "A US Trafficking in Persons report's tier placement: a US government assessment of the year "
+                    "before the report (1 April to 31 March), not a score of this tracker.",
+                )
+            ),
+            "certainty": _string(enum=["established", "uncertain", "conflicting", "not-found"]),
+            "note": _nullable(_string("Why a fact is not established, or what else to know.")),
+            "historical_note": _nullable(_string("Why a fact of a state of the time is shown for today's countries.")),
+            "sources": _array(
+                _obj(
+                    {
+                        "id": SLUG,
+                        "title": _string(),
+                        "publisher": _string(),
+                        "locator": _string("Where in the source: a chapter, a page, a passage."),
+                        "url": _nullable(_string(format="uri")),
+                    }
+                )
+            ),
+        },
+        "A fact others recorded (baseline/): real and cited, never a report to this tracker, never in a score.",
+    ),
+    "BaselineList": _obj({"facts": _array(_ref("BaselineFact"), "Every fact, in date order.")}),
+    "CountryBaseline": _obj(
+        {
+            "country": _obj({"code": COUNTRY_CODE, "name": _string()}),
+            "facts": _array(_ref("BaselineFact"), "The country's own facts and those of a state that covered it."),
+            "regional": _array(_ref("BaselineFact"), "Facts about the region as a whole."),
+        }
+    ),
     "Evidence": _obj(
         {
             "title": _string(),
@@ -731,8 +818,27 @@ PARAMETERS: dict[str, Schema] = {
 }
 
 
+DEMONSTRATION_HEADERS: dict[str, Schema] = {
+    "X-Tracker-Demonstration": {
+        "description": "Sent, as `true`, on every answer while this installation holds demonstration data "
+        "(invented reports, figures and scores); absent otherwise.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+DEMONSTRATION_FIELD: Schema = {
+    "type": "boolean",
+    "const": True,
+    "description": "Present, and true, on every answer while this installation holds demonstration data "
+    "(invented reports, figures and scores); absent otherwise. The OpenAPI document says it as `x-demonstration`.",
+}
+
+
 def _error(description: str) -> Schema:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+    return {
+        "description": description,
+        "headers": DEMONSTRATION_HEADERS,
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 RESPONSES: dict[str, Schema] = {
@@ -748,12 +854,16 @@ RESPONSES: dict[str, Schema] = {
         "No such country, no such published cycle (an unpublished cycle does not exist here), or no accepted "
         "National Plan of Action."
     ),
-    "Unavailable": _error("The commitment framework has not been loaded yet."),
+    "Unavailable": _error("The commitment framework has not been loaded yet, or the baseline files cannot be read."),
 }
 
 
 def _ok(description: str, schema: str) -> Schema:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    return {
+        "description": description,
+        "headers": DEMONSTRATION_HEADERS,
+        "content": {"application/json": {"schema": _ref(schema)}},
+    }
 
 
 def _operation(
@@ -790,6 +900,7 @@ PATHS: dict[str, Schema] = {
             "responses": {
                 "200": {
                     "description": "The OpenAPI document of this API.",
+                    "headers": DEMONSTRATION_HEADERS,
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 },
                 "304": {"$ref": "#/components/responses/NotModified"},
@@ -846,6 +957,24 @@ PATHS: dict[str, Schema] = {
         errors=("Unavailable",),
         description="Quality score, coverage and links to the whole plan and its YAML file.",
     ),
+    "/baseline": _operation(
+        "baseline",
+        "What others recorded, 2000–2005: real, cited facts from public sources",
+        "BaselineList",
+        errors=("Unavailable",),
+        description=(
+            "US Trafficking in Persons report tier placements (US government assessments, each of the year before "
+            "its report) and dated facts on law, co-ordinators, national plans and shelters, each with its sources "
+            "and certainty. Never reports to this tracker and never part of any score."
+        ),
+    ),
+    "/countries/{code}/baseline": _operation(
+        "country_baseline",
+        "What others recorded about one country, 2000–2005",
+        "CountryBaseline",
+        parameters=("CountryCode",),
+        errors=("NotFound", "Unavailable"),
+    ),
     "/cycles": _operation("cycles", "Published reporting cycles", "CycleList"),
     "/statistics": _operation(
         "statistics",
@@ -869,6 +998,13 @@ PATHS: dict[str, Schema] = {
 }
 
 
+# every answer's top level may say it is demonstration data (tracker.installation adds the field)
+for _name in {"Error"} | {
+    path["get"]["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "").rsplit("/", 1)[-1]
+    for path in PATHS.values()
+} - {""}:
+    SCHEMAS[_name]["properties"]["demonstration"] = DEMONSTRATION_FIELD
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -876,8 +1012,10 @@ DOCUMENT: dict[str, Any] = {
         "version": API_VERSION,
         "description": (
             "Read-only, published data only: the commitment framework, the verified scores and accepted "
-            "reports of published reporting cycles, and accepted National Plans of Action. Responses are JSON; "
-            "dates are ISO 8601."
+            "reports of published reporting cycles, accepted National Plans of Action, and what others recorded "
+            "(real, cited facts of 2000–2005, never scores). Responses are JSON; dates are ISO 8601. While the "
+            "installation holds demonstration data, every answer says so: the header X-Tracker-Demonstration: "
+            "true and a top-level field demonstration: true."
         ),
     },
     "servers": [{"url": BASE_PATH}],

@@ -17,6 +17,8 @@ from flask import Response, abort, jsonify, request, url_for
 from sqlalchemy import select
 
 from .. import published, queries
+from ..baseline.present import api_fact
+from ..baseline_store import current_baseline
 from ..extensions import db
 from ..framework import Framework
 from ..framework.schema import Country as FrameworkCountry
@@ -345,6 +347,7 @@ def index() -> Response:
             "scores": url_for("api.scores"),
             "statistics": url_for("api.statistics"),
             "plans": url_for("api.plans"),
+            "baseline": url_for("api.baseline"),
             "scorecard": url_for("api.countries") + "/{code}/scorecard{?cycle}",
         },
     )
@@ -420,6 +423,36 @@ def country_plan(code: str) -> Response:
     if record is None:
         abort(404, description=f"{chosen.name} has no accepted National Plan of Action.")
     return jsonify(_plan_detail(record, _framework()))
+
+
+def _baseline():  # type: ignore[no-untyped-def]
+    found = current_baseline()
+    if found is None:
+        abort(503, description="The record of external sources (baseline/) could not be read.")
+    return found
+
+
+@bp.get("/baseline")
+@public
+def baseline() -> Response:
+    """What others recorded, 2000–2005: real, cited facts; never scores, never reports."""
+    _arguments()
+    found = _baseline()
+    return jsonify(facts=[api_fact(fact, found) for fact in found.facts])
+
+
+@bp.get("/countries/<code>/baseline")
+@public
+def country_baseline(code: str) -> Response:
+    """The facts a country's page shows: its own, those of a state of the time that covered it, the region's."""
+    _arguments()
+    chosen = _country(_country_code(code))
+    found = _baseline()
+    return jsonify(
+        country={"code": chosen.code, "name": chosen.name},
+        facts=[api_fact(fact, found) for fact in found.for_country(chosen.code)],
+        regional=[api_fact(fact, found) for fact in found.regional()],
+    )
 
 
 @bp.get("/cycles")
@@ -515,7 +548,7 @@ def scorecard(code: str) -> Response:
     return jsonify(
         country={"code": chosen.code, "name": chosen.name},
         cycle=_cycle(cycle),
-        framework_version=framework.content_hash,
+        framework_version=_version_hash(cycle),  # the stored identity: a rebuilt old version may dump new defaults
         overall=_score_detail(overall),
         instruments=[
             {"id": i.id, "title": i.title, **_score_detail(s)}

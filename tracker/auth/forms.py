@@ -15,19 +15,21 @@ def _strong_enough(_form: FlaskForm, field: PasswordField) -> None:
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    next = HiddenField()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
+    next = HiddenField(validators=[Length(max=2000)])
     submit = SubmitField("Log in")
 
 
 class ReauthenticateForm(FlaskForm):
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    next = HiddenField()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
+    next = HiddenField(validators=[Length(max=2000)])
     submit = SubmitField("Confirm")
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password."), Length(max=1024)]
+    )
     new = PasswordField("New password", validators=[DataRequired("Enter a new password."), _strong_enough])
     confirm = PasswordField(
         "New password again",

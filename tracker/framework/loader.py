@@ -293,13 +293,34 @@ class _Loader:
                 ((("methodology", key, n, "id"), item.id) for n, item in enumerate(items)),
                 f"{key[:-1].replace('_', ' ')} id",
             )
-        for n in range(1, len(methodology.status_levels)):
-            if methodology.status_levels[n].points <= methodology.status_levels[n - 1].points:
+        counting = [(n, level) for n, level in enumerate(methodology.status_levels) if level.counts]
+        for (_, before), (n, level) in zip(counting, counting[1:], strict=False):
+            if level.points <= before.points:
                 self._report(
                     method_path,
                     ("methodology", "status_levels", n, "points"),
-                    "points must rise from one status level to the next",
+                    "points must rise from one counting status level to the next",
                 )
+        for n, level in enumerate(methodology.status_levels):
+            if not level.counts and level.points != 0:
+                self._report(
+                    method_path,
+                    ("methodology", "status_levels", n, "points"),
+                    "a status level that does not count earns 0 points",
+                )
+        kind_ids = [k.id for k in methodology.evidence.kinds]
+        self._unique(
+            method_path,
+            ((("methodology", "evidence", "kinds", n, "id"), k) for n, k in enumerate(kind_ids)),
+            "evidence kind id",
+        )
+        for n, requirement in enumerate(methodology.evidence.requirements):
+            here = ("methodology", "evidence", "requirements", n)
+            if requirement.level not in level_ids:
+                self._report(method_path, (*here, "level"), f"unknown status level {requirement.level!r}")
+            for k, kind in enumerate(requirement.kinds):
+                if kind not in kind_ids:
+                    self._report(method_path, (*here, "kinds", k), f"unknown evidence kind {kind!r}")
         for field in ("required_above", "cap_without_evidence"):
             value = getattr(methodology.evidence, field)
             if value not in level_ids:

@@ -315,21 +315,52 @@ class CountriesFile:
 
 
 # ----------------------------------------------------------------------------- methodology
+# Every field added after the first method has a default that reproduces the first method, so the
+# framework documents stored before it (cycles pin them) still load and score exactly as they did.
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class StatusLevel:
+    """A status a country can report. ``counts: false`` names a level that earns nothing whatever
+    its points (a promise is not an action); points then must be 0."""
+
     id: Slug
     label: Line
     points: Points
+    description: Paragraph
+    counts: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class EvidenceKind:
+    """A kind of evidence (adoption, implementation, independent corroboration)."""
+
+    id: Slug
+    label: Line
+    description: Paragraph
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class LevelRequirement:
+    """What a status level needs beyond any evidence: an item of each of ``kinds``, confirmed by the
+    secretariat. Requirements add up: a level needs its own and those of every level below it."""
+
+    level: Slug
+    kinds: tuple[Slug, ...] = Field(min_length=1)
     description: Paragraph
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class EvidenceRule:
-    """Levels above ``required_above`` need evidence; without it they count as ``cap_without_evidence``."""
+    """Levels above ``required_above`` need evidence; without it they count as ``cap_without_evidence``.
+
+    ``requirements`` grade the evidence by kind (none in the first method): a status whose
+    confirmed evidence does not meet its level's requirement counts as the highest level it meets.
+    """
 
     required_above: Slug
     cap_without_evidence: Slug
     description: Paragraph
+    kinds: tuple[EvidenceKind, ...] = ()
+    requirements: tuple[LevelRequirement, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -341,7 +372,21 @@ class WeightRange:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class CarryForward:
+    """``max_cycles``: how many cycles an accepted status may be carried (None: without limit, as
+    the first method did)."""
+
     enabled: bool
+    description: Paragraph
+    max_cycles: Annotated[int, Field(ge=1, le=20)] | None = None
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Coverage:
+    """Coverage is the share of the applicable weight that was reported. Below ``threshold`` (percent)
+    no rating band is given; ``rating_from`` says which form of a score the band is read from."""
+
+    threshold: Percent
+    rating_from: Literal["reported-only", "conservative"]
     description: Paragraph
 
 
@@ -353,9 +398,11 @@ class Exclusion:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class NegativeIndicator:
-    """A reported fact that subtracts from a country's score and caps its rating.
+    """A fact that subtracts from a country's score and caps its rating.
 
-    It is triggered when the figure ``indicator``, reported on ``commitment``'s entry, is above zero.
+    ``trigger: finding``: it fires on a finding the secretariat recorded with its source; the figure
+    ``indicator`` reported on ``commitment``'s entry is context only. ``trigger: figure`` (the first
+    method): it fires when that figure is above zero.
     """
 
     id: Slug
@@ -365,6 +412,7 @@ class NegativeIndicator:
     indicator: Slug
     penalty: Percent
     rating_cap: Slug
+    trigger: Literal["figure", "finding"] = "figure"
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -392,6 +440,9 @@ class Indicator:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Methodology:
+    """The scoring method. ``version`` names it on every page that shows a score ("1": the first
+    method, which documents stored before versions were named are)."""
+
     title: Line
     summary: Paragraph
     status_levels: tuple[StatusLevel, ...] = Field(min_length=2)
@@ -402,6 +453,8 @@ class Methodology:
     negative_indicators: tuple[NegativeIndicator, ...]
     rating_bands: tuple[RatingBand, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...]
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "1"
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import opendata, plans, progress, routes, statistics  # noqa: E402,F401  (routes attach themselves to bp)
+from . import baseline, opendata, plans, progress, routes, statistics  # noqa: E402,F401  (routes attach themselves to bp)

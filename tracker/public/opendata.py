@@ -12,7 +12,11 @@ from typing import Any
 from flask import Response, abort, render_template, request
 
 from .. import published
+from ..baseline.present import COLUMNS as BASELINE_COLUMNS
+from ..baseline.present import rows as baseline_rows
+from ..baseline_store import current_baseline
 from ..exports import csv_response
+from ..installation import demonstration, demonstration_name
 from ..permissions import public
 from ..services.plans import accepted_plans
 from ..statistics.figures import public_figures
@@ -35,6 +39,22 @@ SCORE_COLUMNS = (
     ("reported", "Commitments reported or carried forward"),
     ("applicable", "Commitments that apply"),
     ("carried_from", "For a commitment: the cycle its status was carried forward from"),
+    ("conservative", "The conservative form: not reported counts as 0 (method 2); empty where not computed"),
+    ("coverage", "Share of the applicable weight reported or carried forward, 0 to 100"),
+    ("evidence_cycle", "The cycle(s) the counted evidence is from, newest first"),
+)
+SENSITIVITY_COLUMNS = (
+    ("cycle", "Reporting cycle name"),
+    ("country_code", "ISO 3166-1 alpha-2 code"),
+    ("country", "Country name"),
+    ("level", "overall, instrument or focus-area"),
+    ("subject", "Instrument or focus-area id; empty for overall"),
+    ("weighted", "Reported-only score with the methodology's weights"),
+    ("equal", "Reported-only score with every commitment weighing 1"),
+    ("weighted_conservative", "Conservative score with the methodology's weights"),
+    ("equal_conservative", "Conservative score with equal weights"),
+    ("weighted_rating", "Rating band with the methodology's weights; empty: insufficient reporting"),
+    ("equal_rating", "Rating band with equal weights; empty: insufficient reporting"),
 )
 ENTRY_COLUMNS = (
     ("cycle", "Reporting cycle name"),
@@ -86,18 +106,57 @@ def _entry_rows() -> Iterator[dict[str, Any]]:
         }
 
 
+DEMONSTRATION_COLUMN = (
+    "demonstration",
+    "true while this installation holds demonstration data (invented reports, figures and scores); false otherwise",
+)
+
+
+def _columns(columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Every dataset ends with ``demonstration`` (the baseline's own rows say false: they are real)."""
+    return columns if columns[-1][0] == "demonstration" else (*columns, DEMONSTRATION_COLUMN)
+
+
+def _flagged(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    flag = demonstration()
+    for row in rows:
+        yield {"demonstration": flag, **row}
+
+
 def _csv(columns: tuple[tuple[str, str], ...], rows: Iterable[dict[str, Any]], filename: str) -> Response:
-    names = [name for name, _ in columns]
-    return csv_response(names, ([row[name] for name in names] for row in rows), filename)
+    names = [name for name, _ in _columns(columns)]
+    return csv_response(names, ([row[name] for name in names] for row in _flagged(rows)), filename)
 
 
 def _json(columns: tuple[tuple[str, str], ...], rows: Callable[[], Iterable[dict[str, Any]]], name: str) -> Response:
     document = {
         "dataset": name,
-        "columns": [{"name": column, "description": text} for column, text in columns],
-        "rows": list(rows()),
+        "demonstration": demonstration(),
+        "columns": [{"name": column, "description": text} for column, text in _columns(columns)],
+        "rows": list(_flagged(rows())),
     }
-    return Response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    response = Response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    if demonstration():
+        response.headers["Content-Disposition"] = f'inline; filename="{demonstration_name(name + ".json")}"'
+    return response
+
+
+def _sensitivity_rows() -> Iterator[dict[str, Any]]:
+    for row in published.sensitivity_rows():
+        values = row._asdict()
+        yield {name: values[name] for name, _ in SENSITIVITY_COLUMNS}
+
+
+@bp.get("/data/sensitivity.csv")
+@public
+def sensitivity_csv():  # type: ignore[no-untyped-def]
+    return _csv(SENSITIVITY_COLUMNS, _sensitivity_rows(), "sensitivity.csv")
+
+
+@bp.get("/data/sensitivity.json")
+@public
+def sensitivity_json():  # type: ignore[no-untyped-def]
+    return _json(SENSITIVITY_COLUMNS, _sensitivity_rows, "sensitivity")
 
 
 @bp.get("/data/")
@@ -105,11 +164,13 @@ def _json(columns: tuple[tuple[str, str], ...], rows: Callable[[], Iterable[dict
 def open_data():  # type: ignore[no-untyped-def]
     return render_template(
         "public/open_data.html",
-        score_columns=SCORE_COLUMNS,
-        entry_columns=ENTRY_COLUMNS,
-        statistic_columns=STATISTIC_COLUMNS,
+        sensitivity_columns=_columns(SENSITIVITY_COLUMNS),
+        score_columns=_columns(SCORE_COLUMNS),
+        entry_columns=_columns(ENTRY_COLUMNS),
+        statistic_columns=_columns(STATISTIC_COLUMNS),
         cycles=published.cycles(),
         plans=accepted_plans(),
+        baseline_columns=BASELINE_COLUMNS,
     )
 
 
@@ -195,7 +256,7 @@ def _chosen_statistics_cycle() -> int | None:
     wanted = request.args.get("cycle")
     if wanted is None:
         return None
-    if not wanted.isdigit() or int(wanted) not in {c.id for c in published.cycles()}:
+    if not (wanted.isascii() and wanted.isdigit()) or int(wanted) not in {c.id for c in published.cycles()}:
         abort(404)
     return int(wanted)
 
@@ -211,3 +272,23 @@ def statistics_csv():  # type: ignore[no-untyped-def]
 def statistics_json():  # type: ignore[no-untyped-def]
     cycle_id = _chosen_statistics_cycle()
     return _json(STATISTIC_COLUMNS, lambda: _statistic_rows(cycle_id), "statistics")
+
+
+def _baseline_rows() -> list[dict[str, Any]]:
+    """What others recorded (``baseline/``): real, cited facts, never scores; 503 when the files are broken."""
+    baseline = current_baseline()
+    if baseline is None:
+        abort(503)
+    return baseline_rows(baseline)
+
+
+@bp.get("/data/baseline.csv")
+@public
+def baseline_csv():  # type: ignore[no-untyped-def]
+    return _csv(BASELINE_COLUMNS, _baseline_rows(), "baseline.csv")
+
+
+@bp.get("/data/baseline.json")
+@public
+def baseline_json():  # type: ignore[no-untyped-def]
+    return _json(BASELINE_COLUMNS, _baseline_rows, "baseline")

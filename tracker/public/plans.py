@@ -12,6 +12,7 @@ from flask import Response, abort, render_template
 
 from .. import queries
 from ..framework import Framework
+from ..installation import demonstration_name
 from ..models import NationalPlan
 from ..permissions import public
 from ..plans import CRITERIA, SCORE_FORMULA, assess_quality, coverage
@@ -76,8 +77,9 @@ def country_plan(code: str):  # type: ignore[no-untyped-def]
 def country_plan_yaml(code: str):  # type: ignore[no-untyped-def]
     """The accepted plan as the YAML file the tracker stores: what ``nap export`` would write."""
     found, record = _accepted_or_404(code)
+    file_name = f"{found.code}-national-plan-rev{record.revision}.yaml"
     return Response(
         record.source,
         content_type="application/yaml; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{found.code}-national-plan-rev{record.revision}.yaml"'},
+        headers={"Content-Disposition": f'attachment; filename="{demonstration_name(file_name)}"'},
     )

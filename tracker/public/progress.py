@@ -11,6 +11,7 @@ from flask import abort, render_template, request
 from .. import plan_progress, published, queries, uploads
 from ..framework import Framework
 from ..permissions import public
+from ..scoring.example import worked_example
 from ..security import draws_charts
 from ..services import scores as stored
 from ..services.framework import framework_of
@@ -44,6 +45,7 @@ def labels(framework: Framework) -> dict[str, dict[str, str]]:
     method = framework.methodology
     return {
         "bands": {b.id: b.label for b in method.rating_bands},
+        "bands_by_id": {b.id: b.label for b in method.rating_bands},
         "statuses": {s.id: s.label for s in method.status_levels},
         "indicators": {i.id: i.label for i in method.indicators},
     }
@@ -75,10 +77,12 @@ def country(code: str):  # type: ignore[no-untyped-def]
         abort(404)
     cycles = published.cycles()
     cycle = _chosen_cycle(cycles)
-    card, entries, charts = {}, {}, {}
+    card, entries, charts, replies = {}, {}, {}, {}
     scored_with = framework_of(cycle) if cycle is not None else framework  # a past cycle keeps its version
     if cycle is not None:
         card = published.scorecard(cycle.id, found.id)
+        for reply in published.score_replies(cycle.id, found.id) if cycle.reply_due_on else ():
+            replies.setdefault(reply.commitment, []).append(reply)
         entries = {e.commitment.code: e for e in published.entries(cycle.id, found.id)}
         charts = published.charts(
             [stored.trend_key(found.id, "public:"), stored.comparison_key(cycle.id, found.id, "public:")]
@@ -98,6 +102,8 @@ def country(code: str):  # type: ignore[no-untyped-def]
         trend=charts.get(stored.trend_key(found.id, "public:")),
         comparison=charts.get(stored.comparison_key(cycle.id, found.id, "public:")) if cycle else None,
         national_plan=_plan_card(found.id, framework),
+        replies=replies,
+        cycle_method=scored_with.methodology if cycle else None,
         **labels(scored_with),
     )
 
@@ -181,8 +187,23 @@ def commitment(commitment_id: str):  # type: ignore[no-untyped-def]
 @bp.get("/methodology/")
 @public
 def methodology():  # type: ignore[no-untyped-def]
+    """The method in plain words, worked on an example by the engine itself, with the method each
+    published cycle was scored with and the latest cycle's sensitivity to the weights."""
     framework = framework_or_503()
-    return render_template("public/methodology.html", framework=framework, method=framework.methodology)
+    cycles = published.cycles()
+    latest = cycles[0] if cycles else None
+    return render_template(
+        "public/methodology.html",
+        framework=framework,
+        method=framework.methodology,
+        example=worked_example(framework),
+        kind_labels={k.id: k.label for k in framework.methodology.evidence.kinds},
+        set_sizes=sorted({len(framework.applicable_commitments(c.code)) for c in framework.countries} - {0}),
+        cycle_methods=[(c, framework_of(c).methodology) for c in cycles],
+        sensitivity_cycle=latest,
+        sensitivity=[r for r in published.sensitivity_rows(latest.id) if r.level != "focus-area"] if latest else [],
+        **labels(framework),
+    )
 
 
 @bp.get("/evidence/<int:evidence_id>/file")

@@ -26,7 +26,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..models import PROGRESS_STATUSES
+from ..forms import DATE_BOUNDS, plausible_date
+from ..models import MAX_AMOUNT, PROGRESS_STATUSES
 from ..services import EntryInput, EvidenceInput
 from ..services.plans import ProgressInput
 from ..uploads import StoredFile
@@ -47,6 +48,8 @@ class EvidenceForm(Form):
     )
     page = StringField("Page", validators=[Optional(), Length(max=40)])
     quote = TextAreaField("Short quote", validators=[Optional(), Length(max=1000)])
+    # the methodology's evidence kinds; the view sets the choices, the service refuses unknown ones
+    kind = SelectField("What it shows", choices=[], validate_choice=False)
     file = FileField("Or attach the document (optional)")
     keep_file = HiddenField()  # the file this row already holds; checked against the report's own files
 
@@ -63,18 +66,31 @@ class EvidenceForm(Form):
 
 class FigureForm(Form):
     indicator = HiddenField()
-    value = IntegerField(validators=[Optional(), NumberRange(min=0, message="A count cannot be negative.")])
+    value = IntegerField(
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="A count cannot be negative."),
+            NumberRange(max=MAX_AMOUNT, message=f"Enter at most {MAX_AMOUNT:,}."),
+        ]
+    )
 
 
 class EntryForm(Form):
     entry_id = HiddenField()
-    reported_status = SelectField("Implementation status", choices=[], validate_choice=False)
+    reported_status = SelectField(
+        "Implementation status", choices=[], validate_choice=False, validators=[Optional(), Length(max=64)]
+    )
     narrative = TextAreaField("What was done", validators=[Optional(), Length(max=10000)], render_kw={"rows": 5})
     responsible = StringField("Responsible institution(s)", validators=[Optional(), Length(max=500)])
-    start_date = DateField("Started", validators=[Optional()])
-    end_date = DateField("Ended or due", validators=[Optional()])
+    start_date = DateField("Started", validators=[Optional(), plausible_date], render_kw=DATE_BOUNDS)
+    end_date = DateField("Ended or due", validators=[Optional(), plausible_date], render_kw=DATE_BOUNDS)
     budget_amount = IntegerField(
-        "Budget (optional)", validators=[Optional(), NumberRange(min=0, message="A budget cannot be negative.")]
+        "Budget (optional)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="A budget cannot be negative."),
+            NumberRange(max=MAX_AMOUNT, message=f"Enter a budget of at most {MAX_AMOUNT:,}."),
+        ],
     )
     budget_currency = StringField(
         "Currency", validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message="Use a three-letter code, e.g. EUR.")]
@@ -111,6 +127,7 @@ class EntryForm(Form):
                     page=(row.form.page.data or "").strip() or None,
                     quote=(row.form.quote.data or "").strip() or None,
                     file=stored,
+                    kind=row.form.kind.data or None,
                 )
                 for row in self.evidence
                 if (stored := file_for(row.form))
@@ -210,7 +227,14 @@ def form_data(report, framework, cited: dict[int, list[str]] | None = None) -> d
         commitment = framework.commitment(entry.commitment.code)
         figures = {f.indicator: f.value for f in entry.figures}
         evidence = [
-            {"title": e.title, "url": e.url, "page": e.page, "quote": e.quote, "keep_file": e.stored_name or ""}
+            {
+                "title": e.title,
+                "url": e.url,
+                "page": e.page,
+                "quote": e.quote,
+                "kind": e.kind or "",
+                "keep_file": e.stored_name or "",
+            }
             for e in entry.evidence
         ]
         entries.append(

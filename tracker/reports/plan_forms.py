@@ -61,40 +61,40 @@ class UploadForm(FlaskForm):
 class DetailsForm(Versioned):
     title = StringField("Title of the plan", validators=[Length(max=300)])
     status = SelectField("Status", choices=STATUS_CHOICES)
-    adopted = StringField("Adopted on")
-    period_start = StringField("Period starts")
-    period_end = StringField("Period ends")
+    adopted = StringField("Adopted on", validators=[Length(max=10)])
+    period_start = StringField("Period starts", validators=[Length(max=10)])
+    period_end = StringField("Period ends", validators=[Length(max=10)])
     document_url = StringField("Link to the official document", validators=[Length(max=600)])
     summary = TextAreaField("Summary", validators=[Length(max=4000)])
     submit = SubmitField("Save the plan's details")
 
 
 class ObjectiveForm(Versioned):
-    objective_id = StringField("Objective id")
+    objective_id = StringField("Objective id", validators=[Length(max=64)])
     objective_title = StringField("Objective", validators=[Length(max=300)])
     submit = SubmitField("Save the objective")
 
 
 class IndicatorForm(Form):
-    name = StringField("Indicator")
-    unit = StringField("Unit")
-    baseline = StringField("Baseline")
-    target = StringField("Target")
+    name = StringField("Indicator", validators=[Length(max=200)])
+    unit = StringField("Unit", validators=[Length(max=200)])
+    baseline = StringField("Baseline", validators=[Length(max=200)])
+    target = StringField("Target", validators=[Length(max=200)])
     counts_victims = BooleanField("Counts victims")
 
 
 class ActivityFields(Form):
     """The fields of one activity, shared by the activity form and the "start a plan" form."""
 
-    id = StringField("Activity id")
+    id = StringField("Activity id", validators=[Length(max=64)])
     title = StringField("Activity", validators=[Length(max=300)])
     description = TextAreaField("Description", validators=[Length(max=4000)])
     responsible = TextAreaField("Responsible bodies", validators=[Length(max=6000)])
-    deadline = StringField("Deadline")
-    timetable = StringField("Timetable")
-    budget_amount = StringField("Budget")
-    budget_currency = StringField("Currency")
-    funding_source = StringField("Funding source")
+    deadline = StringField("Deadline", validators=[Length(max=10)])
+    timetable = StringField("Timetable", validators=[Length(max=200)])
+    budget_amount = StringField("Budget", validators=[Length(max=15)])
+    budget_currency = StringField("Currency", validators=[Length(max=3)])
+    funding_source = StringField("Funding source", validators=[Length(max=200)])
     commitments = MultiCheckboxField("Regional commitments it implements", choices=[])
 
 
@@ -108,7 +108,7 @@ class NewObjectiveForm(ActivityForm):
     """A new objective and its first activity (an objective has at least one)."""
 
     objective = None  # the activity goes in the new objective
-    objective_id = StringField("Objective id")
+    objective_id = StringField("Objective id", validators=[Length(max=64)])
     objective_title = StringField("Objective", validators=[Length(max=300)])
 
 
@@ -117,9 +117,9 @@ class StartForm(FlaskForm):
 
     title = StringField("Title of the plan", validators=[Length(max=300)])
     status = SelectField("Status", choices=STATUS_CHOICES)
-    adopted = StringField("Adopted on")
-    period_start = StringField("Period starts")
-    period_end = StringField("Period ends")
+    adopted = StringField("Adopted on", validators=[Length(max=10)])
+    period_start = StringField("Period starts", validators=[Length(max=10)])
+    period_end = StringField("Period ends", validators=[Length(max=10)])
     objective_title = StringField("First objective", validators=[Length(max=300)])
     activity_title = StringField("First activity", validators=[Length(max=300)])
     responsible = TextAreaField("Responsible bodies", validators=[Length(max=6000)])

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..audit import Actor
 from ..extensions import db
+from ..forms import is_id
 from ..framework.textyaml import MAX_FILE_BYTES, format_location
 from ..models import NationalPlan, Role
 from ..permissions import get_scoped_or_404, roles_required
@@ -220,7 +221,7 @@ def plan_start():  # type: ignore[no-untyped-def]
 def plan_submit(plan_id: int):  # type: ignore[no-untyped-def]
     record = _own_plan(plan_id)
     form = VersionedAction()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    if not form.validate_on_submit() or not is_id(form.version.data):
         abort(400)
     try:
         submit_plan(record.id, int(form.version.data), _actor())
@@ -320,7 +321,7 @@ class _Refused(Exception):
 
 def _save(record: NationalPlan, form, build: Callable[[Plan], Plan], render):  # type: ignore[no-untyped-def]
     """Build the edited plan and save it whole; re-render with the problems (400) or the conflict (409)."""
-    if not form.validate() or not (form.version.data or "").isdigit():
+    if not form.validate() or not is_id(form.version.data):
         return render([]), 400
     try:
         edited = build(plan_of(record))

@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 from .. import diffs, plan_progress, queries, services, uploads
 from ..audit import Actor
 from ..formatting import flat_errors
-from ..forms import ActionForm
+from ..forms import ActionForm, is_id
 from ..models import PROGRESS_STATUSES, Report, ReportState, Role
 from ..permissions import get_scoped_or_404, roles_required
 from ..services.plans import InvalidProgress, latest_plan, plan_of, report_plan, save_progress
@@ -82,13 +82,13 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         return _render(report, framework, form, editable)
 
     form = ReportForm()
+    # every entry named must be one of this report's, once: the page is drawn from those entries
+    named = [sub.form.entry_id.data or "" for sub in form.entries]
+    own = {str(entry.id) for entry in report.entries}
+    if not set(named) <= own or len(set(named)) != len(named) or not is_id(form.version.data):
+        abort(400)
     if not form.validate():
         return _render(report, framework, form, editable), 400
-    if (
-        not all((sub.form.entry_id.data or "").isdigit() for sub in form.entries)
-        or not (form.version.data or "").isdigit()
-    ):
-        abort(400)
     replies = _replies(report)
     too_long = {cid: "Keep your answer under 5,000 characters." for cid, text in replies.items() if len(text) > 5000}
     if too_long:
@@ -214,8 +214,11 @@ def _conflict(report_id: int, framework, form: ReportForm):  # type: ignore[no-u
 
 def _render(report: Report, framework, form: ReportForm, editable: bool, conflict=None, reply_errors=None, saved=False):  # type: ignore[no-untyped-def]
     levels = [("", "— choose —")] + [(level.id, level.label) for level in framework.methodology.status_levels]
+    kinds = [("", "— choose —")] + [(k.id, k.label) for k in framework.methodology.evidence.kinds]
     for sub in form.entries:
         sub.form.reported_status.choices = levels
+        for row in sub.form.evidence:
+            row.form.kind.choices = kinds
     entries = {entry.id: entry for entry in report.entries}
     record = report_plan(report)
     plan = plan_of(record) if record is not None else None
@@ -259,7 +262,7 @@ def statistics(report_id: int):  # type: ignore[no-untyped-def]
         form.version.data = str(report.version)
         return _render_statistics(report, framework, form, editable, _saved_as_typed(report, framework))
 
-    if not form.validate() or not (form.version.data or "").isdigit():
+    if not form.validate() or not is_id(form.version.data):
         abort(400)
     values, typed, problems = section.parse(framework, request.form)
     if not problems:
@@ -304,7 +307,7 @@ def plan_progress_page(report_id: int):  # type: ignore[no-untyped-def]
         form.version.data = str(report.version)
         return _render_progress(report, record, form, editable, progress_as_typed(report.progress))
 
-    if not form.validate() or not (form.version.data or "").isdigit():
+    if not form.validate() or not is_id(form.version.data):
         abort(400)
     progress, typed = parse_progress(request.form)
     try:

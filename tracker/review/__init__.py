@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-from . import plans, routes, scores  # noqa: E402,F401
+from . import method, plans, routes, scores  # noqa: E402,F401

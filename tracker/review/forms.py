@@ -4,15 +4,36 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..forms import DATE_BOUNDS, plausible_date
+
+MAX_COMMENT = 5000  # a reviewer's comment, on the report or one entry (the database's limit too)
 
 
 class CycleForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the cycle a name."), Length(max=200)])
-    period_start = DateField("Period starts", validators=[DataRequired("Enter the first day of the period.")])
-    period_end = DateField("Period ends", validators=[DataRequired("Enter the last day of the period.")])
-    opens_on = DateField("Reporting opens", validators=[DataRequired("Enter the day reporting opens.")])
-    due_on = DateField("Reports due", validators=[DataRequired("Enter the due date.")])
+    period_start = DateField(
+        "Period starts",
+        validators=[DataRequired("Enter the first day of the period."), plausible_date],
+        render_kw=DATE_BOUNDS,
+    )
+    period_end = DateField(
+        "Period ends",
+        validators=[DataRequired("Enter the last day of the period."), plausible_date],
+        render_kw=DATE_BOUNDS,
+    )
+    opens_on = DateField(
+        "Reporting opens",
+        validators=[DataRequired("Enter the day reporting opens."), plausible_date],
+        render_kw=DATE_BOUNDS,
+    )
+    due_on = DateField(
+        "Reports due", validators=[DataRequired("Enter the due date."), plausible_date], render_kw=DATE_BOUNDS
+    )
+    reply_due_on = DateField(
+        "Replies to draft scorecards due (optional)", validators=[Optional(), plausible_date], render_kw=DATE_BOUNDS
+    )
     submit = SubmitField("Create cycle")
 
     def validate_period_end(self, field: DateField) -> None:
@@ -23,12 +44,16 @@ class CycleForm(FlaskForm):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("Reports cannot be due before reporting opens.")
 
+    def validate_reply_due_on(self, field: DateField) -> None:
+        if field.data and self.due_on.data and field.data < self.due_on.data:
+            raise ValidationError("The reply period must not end before reports are due.")
+
 
 class ReturnForm(FlaskForm):
     class Meta:
         csrf = False  # one page, two prefixed forms: CSRFProtect checks the page's single token
 
-    general = TextAreaField("Comment on the whole report", validators=[Length(max=5000)])
+    general = TextAreaField("Comment on the whole report", validators=[Length(max=MAX_COMMENT)])
     submit = SubmitField("Return for revision")
 
 
@@ -36,5 +61,5 @@ class AcceptForm(FlaskForm):
     class Meta:
         csrf = False  # see ReturnForm
 
-    password = PasswordField("Your password, to confirm")
+    password = PasswordField("Your password, to confirm", validators=[Length(max=1024)])
     submit = SubmitField("Accept report")

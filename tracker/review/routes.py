@@ -14,8 +14,9 @@ from ..forms import ActionForm
 from ..models import PROGRESS_STATUSES, Report, ReportState
 from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
 from ..services.plans import plan_of, report_plan
+from ..services.replies import publication_blockers
 from . import bp
-from .forms import AcceptForm, CycleForm, ReturnForm
+from .forms import MAX_COMMENT, AcceptForm, CycleForm, ReturnForm
 
 
 def _actor() -> Actor:
@@ -46,6 +47,7 @@ def cycles():  # type: ignore[no-untyped-def]
                 form.opens_on.data,
                 form.due_on.data,
                 _actor(),
+                form.reply_due_on.data,
             )
         except services.DomainError as error:
             form.form_errors.append(str(error))
@@ -73,6 +75,9 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
         countries={c.code: c for c in queries.countries()},
         today=dt.date.today(),
         publish_form=ActionForm(),
+        method=framework.methodology,
+        blockers=publication_blockers(chosen),
+        replies=queries.score_replies(cycle_id),
     )
 
 
@@ -104,7 +109,13 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         per_entry = {entry.id: request.form.get(f"comment-{entry.id}", "") for entry in report.entries}
         assessed = {entry.id: request.form.get(f"assessed-{entry.id}") or None for entry in report.entries}
+        too_long = [entry.commitment.code for entry in report.entries if len(per_entry[entry.id]) > MAX_COMMENT]
         try:
+            if too_long:
+                raise services.DomainError(
+                    f"Nothing was changed: keep each comment under {MAX_COMMENT:,} characters "
+                    f"(too long on {', '.join(too_long)})."
+                )
             if return_form.submit.data and return_form.validate():
                 services.return_for_revision(report.id, return_form.general.data or "", per_entry, _actor())
                 flash(f"The report of {report.country.name} is returned with your comments.", "success")
@@ -116,7 +127,13 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
                     accept_form.password.errors = ["Enter your password to accept: you logged in a while ago."]
                     status = 400
                 else:
-                    services.accept(report.id, assessed, _actor())
+                    kinds = {
+                        item.id: request.form[f"kind-{item.id}"]
+                        for entry in report.entries
+                        for item in entry.evidence
+                        if f"kind-{item.id}" in request.form
+                    }
+                    services.accept(report.id, assessed, _actor(), kinds)
                     flash(f"The report of {report.country.name} is accepted and locked.", "success")
                     return redirect(url_for("review.queue"))
         except services.DomainError as error:
@@ -141,6 +158,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         needs_password=not login_is_recent(),
         indicators={i.id: i for i in framework.methodology.indicators},
         levels=framework.methodology.status_levels,
+        kinds={k.id: k.label for k in framework.methodology.evidence.kinds},
         posted=request.form,
         statistics={(s.measure, s.breakdown, s.category): s.value for s in report.statistics},
         plan_record=plan_record,

@@ -8,12 +8,15 @@ from .engine import (
     Basis,
     CountryFacts,
     EntryFacts,
+    FindingFacts,
     Rule,
     Score,
     Scorecard,
     ScoringError,
+    Sensitivity,
     rating_for,
     score_country,
+    sensitivity,
 )
 
 __all__ = [
@@ -21,10 +24,13 @@ __all__ = [
     "Basis",
     "CountryFacts",
     "EntryFacts",
+    "FindingFacts",
     "Rule",
     "Score",
     "Scorecard",
     "ScoringError",
+    "Sensitivity",
     "rating_for",
     "score_country",
+    "sensitivity",
 ]

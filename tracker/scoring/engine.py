@@ -33,7 +33,11 @@ class EntryFacts:
 
     ``status`` is the status that counts for the basis being scored (the assessed one for a
     verified scorecard, the reported one for a self-reported one); ``reported_status`` is what the
-    country said, kept for the explanation. ``cycle`` names the cycle of a carried-forward entry.
+    country said, kept for the explanation. ``cycle`` names the cycle the entry (and its evidence)
+    is from. ``evidence_kinds``: the kinds its evidence is confirmed as by the secretariat (on the
+    verified basis) or described as by the country (self-reported). ``age``, for an earlier entry:
+    how many cycles before the one scored it was accepted (1: the cycle just before).
+    A figure that is absent is unknown, never zero.
     """
 
     commitment_id: str
@@ -43,6 +47,20 @@ class EntryFacts:
     figures: Mapping[str, int] = field(default_factory=dict)
     entry_id: int | None = None
     cycle: str | None = None
+    evidence_kinds: frozenset[str] = frozenset()
+    age: int = 1
+
+
+@dataclass(frozen=True)
+class FindingFacts:
+    """A finding the secretariat recorded for a negative indicator, with its source: what
+    triggers a negative indicator whose ``trigger`` is ``finding``."""
+
+    indicator: str  # the negative indicator's id
+    title: str  # the source: a report, a court decision, a documented case
+    locator: str  # where in it, or a link
+    brought_by: str  # who brought it to the secretariat
+    finding_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,13 +69,16 @@ class CountryFacts:
 
     ``applicable`` holds the ids of the commitments of the instruments the country had signed by
     the end of the cycle. ``earlier`` holds, per commitment, the entry last accepted in an earlier
-    cycle: the one carry-forward may use.
+    cycle: the one carry-forward may use. ``findings``: the findings recorded for this country and
+    cycle. ``cycle``: the name of the cycle scored, the evidence cycle of its own entries.
     """
 
     country: str
     applicable: frozenset[str]
     entries: tuple[EntryFacts, ...] = ()
     earlier: tuple[EntryFacts, ...] = ()
+    findings: tuple[FindingFacts, ...] = ()
+    cycle: str | None = None
 
 
 # ----------------------------------------------------------------------------- output
@@ -88,6 +109,16 @@ class Score:
     carried_from: str | None = None
     entry_id: int | None = None
     penalties: tuple[str, ...] = ()  # ids of the negative indicators that applied
+    # the conservative form (not reported counts as 0); None only where nothing applies
+    conservative: float | None = None
+    coverage: float | None = None  # the share of the applicable weight with a status, 0–100
+    evidence_cycle: str | None = None  # the cycle(s) the counted evidence is from, newest first
+    findings: tuple[int, ...] = ()  # ids of the findings behind its penalties
+
+    @property
+    def insufficient(self) -> bool:
+        """Scored, but below the coverage threshold: no rating band ("insufficient reporting")."""
+        return self.state == "scored" and self.rating is None
 
 
 @dataclass(frozen=True)
@@ -112,8 +143,12 @@ class ScoringError(ValueError):
     """The facts contradict themselves (two entries for one commitment, an unknown status)."""
 
 
-def score_country(framework: Framework, facts: CountryFacts, basis: Basis) -> Scorecard:
-    """The explained scorecard of one country for one cycle, on one basis."""
+def score_country(framework: Framework, facts: CountryFacts, basis: Basis, *, equal_weights: bool = False) -> Scorecard:
+    """The explained scorecard of one country for one cycle, on one basis.
+
+    ``equal_weights`` scores every commitment with weight 1 instead of its own: the sensitivity
+    table compares the two.
+    """
     method = framework.methodology
     points = _Points.of(method)
     current = _by_commitment(facts.entries, "entry")
@@ -121,7 +156,7 @@ def score_country(framework: Framework, facts: CountryFacts, basis: Basis) -> Sc
     negatives = _triggered_negatives(method, facts, current)
     commitments = tuple(
         _score_commitment(
-            framework, points, c.id, facts.applicable, current.get(c.id), earlier.get(c.id), basis, negatives
+            framework, points, c.id, facts, current.get(c.id), earlier.get(c.id), basis, negatives, equal_weights
         )
         for c in framework.commitments
     )
@@ -160,7 +195,8 @@ def _by_commitment(entries: Iterable[EntryFacts], what: str) -> dict[str, EntryF
 @dataclass(frozen=True)
 class _Points:
     """The status levels' points, read once per scorecard: a commitment's share of the top points,
-    before any penalty, is ``points[status] * 100 / top`` (a penalty counts once per score)."""
+    before any penalty, is ``points[status] * 100 / top`` (a penalty counts once per score). A level
+    that does not count earns 0 whatever its points."""
 
     points: dict[str, int]
     top: int
@@ -168,7 +204,7 @@ class _Points:
 
     @classmethod
     def of(cls, method: Methodology) -> _Points:
-        points = {level.id: level.points for level in method.status_levels}
+        points = {level.id: level.points if level.counts else 0 for level in method.status_levels}
         top = max(points.values())
         return cls(points, top, {status: _number(Fraction(p * 100, top)) for status, p in points.items()})
 
@@ -183,24 +219,55 @@ class _Triggered:
     penalty: Fraction
     cap: str
     rule: Rule
+    on_applicable: bool  # a finding counts wherever the commitment applies; a figure only where it is counted
+    findings: tuple[int, ...] = ()
 
 
 def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict[str, EntryFacts]) -> list[_Triggered]:
-    """Negative indicators whose figure is above zero in this cycle's entry (never a carried one)."""
+    """Negative indicators that fire: on a recorded finding (``trigger: finding``), or in the first
+    method on a figure above zero in this cycle's entry (never a carried one)."""
     indicators = {i.id: i for i in method.indicators}
     bands = {b.id: b for b in method.rating_bands}
     triggered = []
     for negative in method.negative_indicators:
+        if negative.commitment not in facts.applicable:
+            continue
+        penalty = _number(Fraction(negative.penalty))
+        cap = bands[negative.rating_cap].label
+        if negative.trigger == "finding":
+            found = sorted(
+                (f for f in facts.findings if f.indicator == negative.id), key=lambda f: (f.finding_id or 0, f.title)
+            )
+            if not found:
+                continue
+            sources = "; ".join(f"“{f.title}” ({f.locator}), brought by {f.brought_by}" for f in found)
+            text = (
+                f"Negative indicator “{negative.label}”: a finding the secretariat recorded from {sources}. "
+                f"{penalty} points are subtracted from every score that counts {negative.commitment}, and the "
+                f"rating is capped at “{cap}”."
+            )
+            ids = tuple(f.finding_id for f in found if f.finding_id is not None)
+            triggered.append(
+                _Triggered(
+                    negative.id,
+                    negative.commitment,
+                    Fraction(negative.penalty),
+                    negative.rating_cap,
+                    Rule("negative", text),
+                    True,
+                    ids,
+                )
+            )
+            continue
         entry = current.get(negative.commitment)
         value = entry.figures.get(negative.indicator, 0) if entry else 0
-        if negative.commitment not in facts.applicable or value <= 0 or (entry and entry.status is None):
+        if value <= 0 or (entry and entry.status is None):
             continue
         figure = indicators[negative.indicator].label if negative.indicator in indicators else negative.indicator
         # never the count: stored explanations are public, and the figure may count a few victims
         text = (
             f"Negative indicator “{negative.label}”: {figure} reported above zero on {negative.commitment}, "
-            f"so {_number(Fraction(negative.penalty))} points are subtracted and the rating is capped at "
-            f"“{bands[negative.rating_cap].label}”."
+            f"so {penalty} points are subtracted and the rating is capped at “{cap}”."
         )
         triggered.append(
             _Triggered(
@@ -209,24 +276,66 @@ def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict
                 Fraction(negative.penalty),
                 negative.rating_cap,
                 Rule("negative", text),
+                False,
             )
         )
     return triggered
+
+
+def _context_rules(method: Methodology, commitment_id: str, entry: EntryFacts | None) -> list[Rule]:
+    """What the country reported of a finding-triggered indicator's figure: context, said without
+    the count (it may count a few victims); an absent figure is unknown, never zero."""
+    rules = []
+    labels = {i.id: i.label for i in method.indicators}
+    for negative in method.negative_indicators:
+        if negative.trigger != "finding" or negative.commitment != commitment_id:
+            continue
+        figure = labels.get(negative.indicator, negative.indicator)
+        value = entry.figures.get(negative.indicator) if entry is not None else None
+        said = (
+            "unknown (not reported)"
+            if value is None
+            else "above zero, as the country reported it"
+            if value > 0
+            else "none reported"
+        )
+        rules.append(
+            Rule(
+                "figure-context",
+                f"{figure}: {said}. A figure the country reports is context: it never triggers or avoids "
+                f"the negative indicator “{negative.label}”, which rests on recorded findings only.",
+            )
+        )
+    return rules
+
+
+def _needs(method: Methodology) -> dict[str, frozenset[str]]:
+    """The evidence kinds each level needs: its own requirement and those of every level below."""
+    own: dict[str, set[str]] = {}
+    for requirement in method.evidence.requirements:
+        own.setdefault(requirement.level, set()).update(requirement.kinds)
+    needs, acc = {}, set()
+    for level in method.status_levels:
+        acc |= own.get(level.id, set())
+        needs[level.id] = frozenset(acc)
+    return needs
 
 
 def _score_commitment(
     framework: Framework,
     points: _Points,
     commitment_id: str,
-    applicable: frozenset[str],
+    facts: CountryFacts,
     entry: EntryFacts | None,
     earlier: EntryFacts | None,
     basis: Basis,
     negatives: list[_Triggered],
+    equal_weights: bool,
 ) -> Score:
     method = framework.methodology
     commitment = framework.commitment(commitment_id)
-    if commitment_id not in applicable:
+    weight = 1 if equal_weights else commitment.weight
+    if commitment_id not in facts.applicable:
         return Score(
             "commitment",
             commitment_id,
@@ -234,12 +343,20 @@ def _score_commitment(
             None,
             None,
             (_not_applicable_rule(framework.instrument_of[commitment_id]),),
-            weight=commitment.weight,
+            weight=weight,
         )
+    mine = [n for n in negatives if n.commitment == commitment_id]
     rules: list[Rule] = []
     carried_from = None
+    current = entry
     if entry is None or entry.status is None:
-        if method.carry_forward.enabled and earlier is not None and earlier.status is not None:
+        limit = method.carry_forward.max_cycles
+        if (
+            method.carry_forward.enabled
+            and earlier is not None
+            and earlier.status is not None
+            and (limit is None or earlier.age <= limit)
+        ):
             carried_from = earlier.cycle
             rules.append(
                 Rule(
@@ -250,11 +367,23 @@ def _score_commitment(
             )
             entry = earlier
         else:
-            reason = (
-                "nothing accepted earlier to carry forward"
-                if method.carry_forward.enabled
-                else "carry-forward is switched off"
+            if not method.carry_forward.enabled:
+                reason = "carry-forward is switched off"
+            elif earlier is not None and earlier.status is not None:
+                cycles = "cycle" if limit == 1 else "cycles"
+                reason = (
+                    f"the status last accepted (in {earlier.cycle or 'an earlier cycle'}) is older than the "
+                    f"{limit} {cycles} a status may be carried forward"
+                )
+            else:
+                reason = "nothing accepted earlier to carry forward"
+            text = f"Not reported: no entry in this cycle and {reason}. Not the same as “not started”: "
+            text += (
+                "it is left out of the reported-only form and counts as 0 in the conservative form."
+                if method.coverage is not None
+                else "it is left out of the weighted means."
             )
+            conservative, _, penalties = _apply_negatives(method, Fraction(0), mine)
             return Score(
                 "commitment",
                 commitment_id,
@@ -262,14 +391,16 @@ def _score_commitment(
                 None,
                 None,
                 (
-                    Rule(
-                        "not-reported",
-                        f"Not reported: no entry in this cycle and {reason}. Not the same as “not started”: "
-                        "it is left out of the weighted means.",
-                    ),
+                    Rule("carry-limit" if "older than" in reason else "not-reported", text),
+                    *_context_rules(method, commitment_id, current),
+                    *(n.rule for n in mine),
                 ),
-                weight=commitment.weight,
+                weight=weight,
                 applicable=1,
+                penalties=penalties,
+                conservative=_rounded(conservative),
+                coverage=0.0,
+                findings=tuple(f for n in mine for f in n.findings),
             )
     levels = {level.id: level for level in method.status_levels}
     if entry.status not in levels:
@@ -296,18 +427,47 @@ def _score_commitment(
             )
         )
         status = capped
-    score = points.share(status.id)
-    rules.append(
-        Rule(
-            "points",
-            f"“{status.label}” earns {status.points} of {points.top} points: {points.texts[status.id]} out of 100. "
-            f"Weight {commitment.weight}.",
+    needs = _needs(method)
+    if needs[status.id] - entry.evidence_kinds:
+        kinds = {k.id: k.label for k in method.evidence.kinds}
+
+        def named(ids: Iterable[str]) -> str:
+            return _listed(
+                kinds.get(k, k) for k in sorted(ids, key=lambda k: list(kinds).index(k) if k in kinds else 99)
+            )
+
+        claimed = status
+        missing = needs[claimed.id] - entry.evidence_kinds
+        while needs[status.id] - entry.evidence_kinds and order.index(status.id) > 0:
+            status = levels[order[order.index(status.id) - 1]]
+        whose = "confirmed by the secretariat" if basis == "verified" else "as the country described it"
+        rules.append(
+            Rule(
+                "evidence-kind-cap",
+                f"Graded evidence: “{claimed.label}” needs evidence of the kind {named(needs[claimed.id])}, and "
+                f"the evidence ({whose}) has no {named(missing)}, so it counts as “{status.label}”.",
+            )
         )
-    )
-    score, rating_cap, penalties = _apply_negatives(
-        method, score, [n for n in negatives if n.commitment == commitment_id]
-    )
-    rules.extend(n.rule for n in negatives if n.commitment == commitment_id)
+    score = points.share(status.id)
+    if not status.counts:
+        rules.append(
+            Rule(
+                "not-counting",
+                f"“{status.label}” earns 0 points: the methodology names it a level that does not count, "
+                f"since a promise is not an action. Weight {weight}.",
+            )
+        )
+    else:
+        rules.append(
+            Rule(
+                "points",
+                f"“{status.label}” earns {status.points} of {points.top} points: {points.texts[status.id]} out of 100. "
+                f"Weight {weight}.",
+            )
+        )
+    rules.extend(_context_rules(method, commitment_id, current))
+    score, rating_cap, penalties = _apply_negatives(method, score, mine)
+    rules.extend(n.rule for n in mine)
     return Score(
         "commitment",
         commitment_id,
@@ -315,7 +475,7 @@ def _score_commitment(
         _rounded(score),
         _rating(method, score, rating_cap),
         tuple(rules),
-        weight=commitment.weight,
+        weight=weight,
         counted=(commitment_id,),
         reported=1,
         applicable=1,
@@ -324,6 +484,10 @@ def _score_commitment(
         carried_from=carried_from,
         entry_id=entry.entry_id,
         penalties=penalties,
+        conservative=_rounded(score),
+        coverage=100.0,
+        evidence_cycle=entry.cycle or facts.cycle,
+        findings=tuple(f for n in mine for f in n.findings),
     )
 
 
@@ -366,13 +530,37 @@ def _aggregate(
         rules.append(Rule("not-applicable", f"Not applicable, left out: {', '.join(excluded)}."))
     if not applicable:
         return Score(level, subject, "not-applicable", None, None, tuple(rules))
+    coverage_rule = method.coverage is not None
     if missing:
-        rules.append(Rule("not-reported", f"Not reported, left out of the mean: {', '.join(missing)}."))
+        where = "of the reported-only form; 0 in the conservative form" if coverage_rule else "of the mean"
+        rules.append(Rule("not-reported", f"Not reported, left out {where}: {', '.join(missing)}."))
+    all_weight = sum(m.weight for m in applicable)
+    counted = {m.subject for m in scored}
+    applies = {m.subject for m in applicable}
+    relevant = [n for n in negatives if n.commitment in (applies if n.on_applicable else counted)]
+    findings = tuple(f for n in relevant for f in n.findings)
     if not scored:
-        return Score(level, subject, "not-reported", None, None, tuple(rules), applicable=len(applicable))
+        conservative, _, penalties = _apply_negatives(method, Fraction(0), relevant)
+        rules.extend(n.rule for n in relevant if n.on_applicable)
+        return Score(
+            level,
+            subject,
+            "not-reported",
+            None,
+            None,
+            tuple(rules),
+            applicable=len(applicable),
+            penalties=penalties,
+            conservative=_rounded(conservative),
+            coverage=0.0,
+            findings=findings,
+        )
     weights = sum(m.weight for m in scored)
+    earned = sum(m.weight * points.points[m.status] for m in scored)  # type: ignore[index]
     # sum(weight × points × 100 / top) / weights, as one exact fraction; a scored commitment always has a status
-    mean = Fraction(sum(m.weight * points.points[m.status] for m in scored) * 100, points.top * weights)  # type: ignore[index]
+    mean = Fraction(earned * 100, points.top * weights)
+    conservative = Fraction(earned * 100, points.top * all_weight)
+    coverage = Fraction(weights * 100, all_weight)
     terms = " + ".join(f"{m.weight}×{points.texts[m.status]}" for m in scored)  # type: ignore[index]
     rules.append(
         Rule(
@@ -381,23 +569,62 @@ def _aggregate(
         )
     )
     rules.append(Rule("coverage", f"Reported (or carried forward): {len(scored)} of {len(applicable)} that apply."))
-    counted = {m.subject for m in scored}
-    relevant = [n for n in negatives if n.commitment in counted]
+    if coverage_rule:
+        rules.append(
+            Rule(
+                "conservative",
+                f"Conservative form: the same points ÷ {all_weight}, the weight of all {len(applicable)} that apply "
+                f"(not reported counts as 0) = {_number(conservative)}. Coverage: {weights} of {all_weight} "
+                f"applicable weight = {_number(coverage)}%.",
+            )
+        )
     score, rating_cap, penalties = _apply_negatives(method, mean, relevant)
+    safe, _, _ = _apply_negatives(method, conservative, relevant)
     rules.extend(n.rule for n in relevant)
+    rating = _rating(method, safe if _rating_from(method) == "conservative" else score, rating_cap)
+    if method.coverage is not None and coverage < method.coverage.threshold:
+        rating = None
+        rules.append(
+            Rule(
+                "insufficient-reporting",
+                f"Insufficient reporting: coverage {_number(coverage)}% is below the methodology's threshold of "
+                f"{method.coverage.threshold}%, so no rating band is given.",
+            )
+        )
     return Score(
         level,
         subject,
         "scored",
         _rounded(score),
-        _rating(method, score, rating_cap),
+        rating,
         tuple(rules),
         weight=weights,
         counted=tuple(m.subject for m in scored),
         reported=len(scored),
         applicable=len(applicable),
         penalties=penalties,
+        conservative=_rounded(safe),
+        coverage=_rounded(coverage),
+        evidence_cycle=_cycles(scored),
+        findings=findings,
     )
+
+
+def _rating_from(method: Methodology) -> str:
+    return method.coverage.rating_from if method.coverage is not None else "reported-only"
+
+
+def _cycles(scored: list[Score]) -> str | None:
+    """The evidence cycles of the counted commitments, newest first (this cycle's own before carried ones)."""
+    own = [m.evidence_cycle for m in scored if m.carried_from is None and m.evidence_cycle]
+    carried = [m.evidence_cycle for m in scored if m.carried_from is not None and m.evidence_cycle]
+    names = list(dict.fromkeys(own + sorted(set(carried), reverse=True)))
+    return ", ".join(names) or None
+
+
+def _listed(items: Iterable[str]) -> str:
+    words = [f"“{w}”" for w in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _apply_negatives(
@@ -428,3 +655,30 @@ def _rounded(value: Fraction) -> float:
 def _number(value: Fraction) -> str:
     """A score as people write it: 75, 66.67."""
     return f"{_rounded(value):.{DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+# ----------------------------------------------------------------------------- sensitivity
+@dataclass(frozen=True)
+class Sensitivity:
+    """How one score moves when every commitment weighs the same (Walk Free's choice) instead of
+    the methodology's weights."""
+
+    level: Level
+    subject: str
+    weighted: float | None
+    equal: float | None
+    weighted_conservative: float | None
+    equal_conservative: float | None
+    weighted_rating: str | None
+    equal_rating: str | None
+
+
+def sensitivity(framework: Framework, facts: CountryFacts, basis: Basis = "verified") -> tuple[Sensitivity, ...]:
+    """The overall, instrument and focus-area scores of a card under both weightings."""
+    weighted = score_country(framework, facts, basis)
+    equal = score_country(framework, facts, basis, equal_weights=True)
+    return tuple(
+        Sensitivity(w.level, w.subject, w.score, e.score, w.conservative, e.conservative, w.rating, e.rating)
+        for w, e in zip(weighted.scores(), equal.scores(), strict=True)
+        if w.level != "commitment" and w.state != "not-applicable"
+    )

@@ -22,7 +22,9 @@ from .accounts import (
     unlock_user,
 )
 from .errors import DomainError, StaleVersion
+from .findings import record_finding
 from .framework import FrameworkLoadResult, framework_of, store_framework
+from .replies import answer_reply, close_replies, reassess, reply_to_assessment, set_reply_deadline
 from .reporting import (
     TRANSITIONS,
     EntryInput,
@@ -55,6 +57,12 @@ __all__ = [
     "NotReady",
     "accept",
     "amend",
+    "answer_reply",
+    "close_replies",
+    "reassess",
+    "record_finding",
+    "reply_to_assessment",
+    "set_reply_deadline",
     "create_cycle",
     "framework_of",
     "publish_cycle",

@@ -51,6 +51,7 @@ from ..uploads import StoredFile
 from . import scores
 from .errors import DomainError, StaleVersion
 from .framework import framework_of
+from .sensitivity import rebuild_sensitivity
 from .statistics import rebuild_public_statistics
 
 # (state before, operation) -> state after
@@ -79,6 +80,7 @@ class EvidenceInput:
     page: str | None = None
     quote: str | None = None
     file: StoredFile | None = None  # already checked and stored by tracker.uploads
+    kind: str | None = None  # one of the methodology's evidence kinds, as the focal point describes it
 
 
 @dataclass(frozen=True)
@@ -208,18 +210,33 @@ def _rescore(report: Report, *, later_cycles: bool) -> None:
     session = db.session
     session.flush()
     cycle_ids = scores.cycles_from(session, report.cycle) if later_cycles else [report.cycle_id]
-    scores.recompute(session, framework_of, cycle_ids=cycle_ids, country_ids={report.country_id})
+    scores.recompute(
+        session,
+        framework_of,
+        cycle_ids=cycle_ids,
+        country_ids={report.country_id},
+        reason=f"report {report.id} of cycle {report.cycle_id} is now {report.state.value}",
+    )
 
 
 def create_cycle(
-    name: str, period_start: dt.date, period_end: dt.date, opens_on: dt.date, due_on: dt.date, actor: Actor
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    opens_on: dt.date,
+    due_on: dt.date,
+    actor: Actor,
+    reply_due_on: dt.date | None = None,
 ) -> ReportingCycle:
-    """A new cycle, pinned to the framework version that is current now."""
+    """A new cycle, pinned to the framework version that is current now. ``reply_due_on``: the last
+    day countries may reply to their draft verified scorecards (None: no right of reply)."""
     require_staff(actor)
     if period_start > period_end:
         raise DomainError("The period must end after it starts.")
     if opens_on > due_on:
         raise DomainError("The cycle must open before it is due.")
+    if reply_due_on is not None and reply_due_on < due_on:
+        raise DomainError("The reply period must not end before reports are due.")
     session = db.session
     with write_transaction(session):
         version = session.execute(select(FrameworkVersion).where(FrameworkVersion.is_current.is_(True))).scalar()
@@ -244,6 +261,7 @@ def create_cycle(
             period_end=period_end,
             opens_on=opens_on,
             due_on=due_on,
+            reply_due_on=reply_due_on,
             framework_version_id=version.id,
             created_by_id=actor.user.id if actor.user else None,
         )
@@ -255,16 +273,27 @@ def create_cycle(
             actor,
             object_type="cycle",
             object_id=cycle.id,
-            after={"name": cycle.name, "due_on": due_on.isoformat(), "framework": version.short_hash},
+            after={
+                "name": cycle.name,
+                "due_on": due_on.isoformat(),
+                "framework": version.short_hash,
+                **({"reply_due_on": reply_due_on.isoformat()} if reply_due_on else {}),
+            },
         )
         # every country starts the cycle with what carry-forward gives it, or "not reported"
         scores.recompute(session, framework_of, cycle_ids=[cycle.id])
     return cycle
 
 
-def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
+def publish_cycle(cycle_id: int, actor: Actor, today: dt.date | None = None) -> ReportingCycle:
     """Make a cycle's verified results public. Only accepted reports count; drafts, submitted and
-    returned reports, comments and self-reported scores stay with the secretariat."""
+    returned reports, comments and self-reported scores stay with the secretariat.
+
+    Refused while the right of reply is not done: a reply unanswered, or a country's reply period
+    still open. Builds the cycle's sensitivity table.
+    """
+    from .replies import publication_blockers  # replies builds on this module's operations
+
     require_staff(actor)
     session = db.session
     with write_transaction(session):
@@ -290,6 +319,9 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
         ).scalar_one()
         if not accepted:
             raise DomainError("No report in this cycle is accepted yet: there is nothing verified to publish.")
+        blockers = publication_blockers(cycle, today)
+        if blockers:
+            raise DomainError("Not yet: " + " ".join(blockers))
         cycle.published_at = utcnow()
         session.flush()
         cycles = list(
@@ -299,6 +331,7 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
             session, framework_of, cycles, scores.Redraw.everything({cycle.id})
         )  # the public's charts now include it
         rebuild_public_statistics(session, framework_of, [cycle.id])
+        rebuild_sensitivity(session, framework_of, cycle)
         audit.record(
             session,
             "cycle_published",
@@ -314,6 +347,7 @@ def publish_cycle(cycle_id: int, actor: Actor) -> ReportingCycle:
             f"The secretariat published the verified results of {cycle.name}.",
             "/",
         )
+    audit.checkpoint_quietly(session)  # the head of the chain, now with the publication, outside the database
     return cycle
 
 
@@ -377,6 +411,7 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
         if unknown:
             raise DomainError("The form names entries that are not in this report.")
         framework = framework_of(report.cycle)
+        kinds = {k.id for k in framework.methodology.evidence.kinds}
         citable = _citable_activities(report) if any(d.cited_activities for d in changes.values()) else {}
         for entry_id, data in changes.items():
             entry = entries[entry_id]
@@ -385,6 +420,8 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
                 raise DomainError(f"The form gives figures that {entry.commitment.code} does not ask for.")
             if set(data.cited_activities or ()) - citable.get(entry.commitment.code, set()):
                 raise DomainError(f"{entry.commitment.code} cites an activity of the plan that does not implement it.")
+            if {e.kind for e in data.evidence if e.kind} - kinds:
+                raise DomainError(f"{entry.commitment.code} gives evidence of a kind the methodology does not name.")
             _apply(entry, data)
         session.flush()
         audit.record(
@@ -467,6 +504,7 @@ def _apply(entry: Entry, data: EntryInput) -> None:
             url=item.url or None,
             page=item.page or None,
             quote=item.quote or None,
+            kind=item.kind or None,
             **(_file_columns(item.file) if item.file else {}),
         )
         for item in data.evidence
@@ -648,8 +686,15 @@ def respond(report_id: int, comment_id: int, body: str, actor: Actor) -> ReviewC
     return reply
 
 
-def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Report:
-    """Submitted → accepted: every entry verified, with the reviewer's assessed status (or the reported one)."""
+def accept(
+    report_id: int,
+    assessed: dict[int, str | None],
+    actor: Actor,
+    evidence_kinds: dict[int, str | None] | None = None,
+) -> Report:
+    """Submitted → accepted: every entry verified, with the reviewer's assessed status (or the reported
+    one), and every item of evidence with the kind the reviewer confirms (by evidence id; the kind
+    the country gave where the reviewer names none; "" confirms no kind)."""
     require_staff(actor)
     session = db.session
     with write_transaction(session):
@@ -657,9 +702,13 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
         if report.state is not ReportState.SUBMITTED:
             raise DomainError(f"A {report.state.value} report cannot be accepted.")
         framework = framework_of(report.cycle)
-        levels = {level.id for level in framework.methodology.status_levels}
+        method = framework.methodology
+        levels = {level.id for level in method.status_levels}
         optional = {c.id for c in programme_commitments(framework, report.cycle.period_end)}
+        kinds = {k.id for k in method.evidence.kinds}
+        chosen_kinds = evidence_kinds or {}
         changed = {}
+        reclassified = {}
         for entry in report.entries:
             status = assessed.get(entry.id) or entry.reported_status
             if status is None and entry.commitment.code in optional:
@@ -671,13 +720,29 @@ def accept(report_id: int, assessed: dict[int, str | None], actor: Actor) -> Rep
                 changed[entry.commitment.code] = {"reported": entry.reported_status, "assessed": status}
             entry.assessed_status = status
             entry.verified = True
+            for item in entry.evidence:
+                confirmed = chosen_kinds.get(item.id, item.kind) or None
+                if confirmed is not None and confirmed not in kinds:
+                    raise DomainError(
+                        f"Evidence on {entry.commitment.code} is given a kind the methodology does not name."
+                    )
+                if confirmed != item.kind:
+                    reclassified[str(item.id)] = {"given": item.kind, "confirmed": confirmed}
+                item.confirmed_kind = confirmed
         session.flush()  # entries first: once the report is accepted the triggers refuse them
         states = move(report, "accept")
         report.accepted_at = utcnow()
-        record_move("report_accepted", actor, report, states, after={"assessed_differently": changed})
+        record_move(
+            "report_accepted",
+            actor,
+            report,
+            states,
+            after={"assessed_differently": changed, **({"evidence_kinds": reclassified} if reclassified else {})},
+        )
         _rescore(report, later_cycles=True)
         if report.cycle.is_published:  # an amendment to a published report: the public's statistics follow
             rebuild_public_statistics(session, framework_of, [report.cycle_id])
+            rebuild_sensitivity(session, framework_of, report.cycle)
         notify(
             session,
             focal_points_of(report.country_id),
@@ -713,22 +778,7 @@ def amend(report_id: int, actor: Actor) -> Report:
             amends_id=original.id,
             state=ReportState.DRAFT,
         )
-        amendment.entries = [_copy(entry) for entry in original.entries]
-        amendment.statistics = [
-            Statistic(measure=s.measure, breakdown=s.breakdown, category=s.category, value=s.value)
-            for s in original.statistics
-        ]
-        amendment.progress = [
-            ActivityProgress(
-                plan_id=p.plan_id,
-                activity=p.activity,
-                status=p.status,
-                indicator_values=dict(p.indicator_values),
-                evidence_url=p.evidence_url,
-                note=p.note,
-            )
-            for p in original.progress
-        ]
+        copy_contents(original, amendment)
         session.add(amendment)
         session.flush()
         audit.record(
@@ -742,7 +792,28 @@ def amend(report_id: int, actor: Actor) -> Report:
     return amendment
 
 
-def _copy(entry: Entry) -> Entry:
+def copy_contents(original: Report, into: Report, *, assessed: bool = False) -> None:
+    """A new revision's entries (with evidence, figures, citations), statistics and plan progress,
+    copied from ``original``; with ``assessed`` the secretariat's assessments and confirmed kinds too."""
+    into.entries = [_copy(entry, assessed=assessed) for entry in original.entries]
+    into.statistics = [
+        Statistic(measure=s.measure, breakdown=s.breakdown, category=s.category, value=s.value)
+        for s in original.statistics
+    ]
+    into.progress = [
+        ActivityProgress(
+            plan_id=p.plan_id,
+            activity=p.activity,
+            status=p.status,
+            indicator_values=dict(p.indicator_values),
+            evidence_url=p.evidence_url,
+            note=p.note,
+        )
+        for p in original.progress
+    ]
+
+
+def _copy(entry: Entry, *, assessed: bool = False) -> Entry:
     return Entry(
         commitment_id=entry.commitment_id,
         position=entry.position,
@@ -753,12 +824,16 @@ def _copy(entry: Entry) -> Entry:
         end_date=entry.end_date,
         budget_amount=entry.budget_amount,
         budget_currency=entry.budget_currency,
+        assessed_status=entry.assessed_status if assessed else None,
+        verified=assessed,
         evidence=[
             Evidence(
                 title=e.title,
                 url=e.url,
                 page=e.page,
                 quote=e.quote,
+                kind=e.kind,  # an amendment's kinds are confirmed again when it is accepted
+                confirmed_kind=e.confirmed_kind if assessed else None,
                 **(_file_columns(stored) if (stored := stored_file_of(e)) else {}),
             )
             for e in entry.evidence

@@ -14,6 +14,7 @@ handles tens of thousands of rows, and ORM objects for each cost more than the s
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 from collections import defaultdict
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, insert, select, update
+from sqlalchemy import Text, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import queries
@@ -35,13 +36,15 @@ from ..models import (
     Country,
     Entry,
     Evidence,
+    Finding,
     IndicatorValue,
     Report,
     ReportingCycle,
     ReportState,
+    ScoreRecompute,
     StoredScore,
 )
-from ..scoring import BASES, CountryFacts, EntryFacts, Score, score_country
+from ..scoring import BASES, CountryFacts, EntryFacts, FindingFacts, Score, score_country
 from ..scoring import charts as chartlib
 
 SCORED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
@@ -56,6 +59,9 @@ ROW_FIELDS = (
     "carried_from",
     "entry_id",
     "penalised",
+    "conservative",
+    "coverage",
+    "evidence_cycle",
     "explanation",
 )
 Progress = Callable[[int, int], None]
@@ -91,10 +97,11 @@ class _EntryRow:
 
 
 def _entry_rows(session: Session, country_ids: set[int] | None) -> list[_EntryRow]:
-    """Every entry of every submitted or accepted report, as engine facts: two queries in all."""
-    evidence_count = (
-        select(func.count(Evidence.id)).where(Evidence.entry_id == Entry.id).correlate(Entry).scalar_subquery()
-    )
+    """Every entry of every submitted or accepted report, as engine facts: three queries in all.
+
+    Evidence counts and kinds come from one query: the verified basis counts the kinds the
+    secretariat confirmed, the self-reported basis the kinds the country gave.
+    """
     statement = (
         select(
             Entry.id,
@@ -106,7 +113,6 @@ def _entry_rows(session: Session, country_ids: set[int] | None) -> list[_EntryRo
             Commitment.code,
             Entry.reported_status,
             Entry.assessed_status,
-            evidence_count.label("evidence_count"),
             ReportingCycle.name.label("cycle_name"),
         )
         .join(Report, Entry.report_id == Report.id)
@@ -120,25 +126,42 @@ def _entry_rows(session: Session, country_ids: set[int] | None) -> list[_EntryRo
         .join(Report, Entry.report_id == Report.id)
         .where(Report.state.in_(SCORED_STATES))
     )
+    evidence_statement = (
+        select(Evidence.entry_id, Evidence.kind, Evidence.confirmed_kind)
+        .join(Entry, Evidence.entry_id == Entry.id)
+        .join(Report, Entry.report_id == Report.id)
+        .where(Report.state.in_(SCORED_STATES))
+    )
     if country_ids is not None:
         statement = statement.where(Report.country_id.in_(country_ids))
         figures_statement = figures_statement.where(Report.country_id.in_(country_ids))
+        evidence_statement = evidence_statement.where(Report.country_id.in_(country_ids))
     figures: dict[int, dict[str, int]] = defaultdict(dict)
     for entry_id, indicator, value in session.execute(figures_statement):
         figures[entry_id][indicator] = value
+    evidence_count: dict[int, int] = defaultdict(int)
+    claimed: dict[int, set[str]] = defaultdict(set)
+    confirmed: dict[int, set[str]] = defaultdict(set)
+    for entry_id, kind, confirmed_kind in session.execute(evidence_statement):
+        evidence_count[entry_id] += 1
+        if kind:
+            claimed[entry_id].add(kind)
+        if confirmed_kind:
+            confirmed[entry_id].add(confirmed_kind)
     rows = []
     for row in session.execute(statement):
         accepted = row.state is ReportState.ACCEPTED
 
-        def facts(status: str | None, row: Any = row) -> EntryFacts:
+        def facts(status: str | None, kinds: set[str], row: Any = row) -> EntryFacts:
             return EntryFacts(
                 commitment_id=row.code,
                 status=status,
                 reported_status=row.reported_status,
-                evidence_count=row.evidence_count,
+                evidence_count=evidence_count.get(row.id, 0),
                 figures=figures.get(row.id, {}),
                 entry_id=row.id,
                 cycle=row.cycle_name,
+                evidence_kinds=frozenset(kinds),
             )
 
         rows.append(
@@ -148,11 +171,22 @@ def _entry_rows(session: Session, country_ids: set[int] | None) -> list[_EntryRo
                 row.report_id,
                 row.revision,
                 accepted,
-                facts(row.assessed_status if accepted else None),
-                facts(row.reported_status),
+                facts(row.assessed_status if accepted else None, confirmed.get(row.id, set())),
+                facts(row.reported_status, claimed.get(row.id, set())),
             )
         )
     return rows
+
+
+def _findings(session: Session, country_ids: set[int] | None) -> dict[tuple[int, int], tuple[FindingFacts, ...]]:
+    """Every recorded finding, by (cycle, country)."""
+    statement = select(Finding).order_by(Finding.id)
+    if country_ids is not None:
+        statement = statement.where(Finding.country_id.in_(country_ids))
+    found: dict[tuple[int, int], list[FindingFacts]] = defaultdict(list)
+    for f in session.execute(statement).scalars():
+        found[(f.cycle_id, f.country_id)].append(FindingFacts(f.indicator, f.title, f.locator, f.brought_by, f.id))
+    return {key: tuple(value) for key, value in found.items()}
 
 
 class _Facts:
@@ -193,6 +227,7 @@ def recompute(
     country_ids: Iterable[int] | None = None,
     progress: Progress | None = None,
     all_charts: bool = False,
+    reason: str = "a report's state changed",
 ) -> Recomputed:
     """Recompute the scorecards of these cycles and countries (all when None), then their charts.
 
@@ -207,41 +242,20 @@ def recompute(
     countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
     if wanted_countries is not None:
         countries = [c for c in countries if c.id in wanted_countries]
-    facts = _Facts(_entry_rows(session, wanted_countries))
     stored = _stored_rows(session, wanted_cycles, wanted_countries)
-    writes = _Writes()
+    writes = _Writes(reason=reason)
     result = Recomputed()
-    # country -> commitment -> the last accepted entry, as each basis reads it
-    carried: dict[str, dict[int, dict[str, EntryFacts]]] = {basis: defaultdict(dict) for basis in BASES}
     total = len(wanted_cycles) * len(countries)
-    for cycle in cycles:
-        if cycle.id in wanted_cycles:
-            framework = framework_of(cycle)
-            for country in countries:
-                applicable = frozenset(
-                    c.id for c in framework.applicable_commitments(country.code, on=cycle.period_end)
-                )
-                for basis in BASES:
-                    card = score_country(
-                        framework,
-                        CountryFacts(
-                            country=country.code,
-                            applicable=applicable,
-                            entries=facts.current(cycle.id, country.id, basis),
-                            earlier=tuple(carried[basis][country.id].values()),
-                        ),
-                        basis,
-                    )
-                    _compare(cycle.id, country.id, basis, card.scores(), stored, writes, result)
-                    result.scorecards += 1
-                if progress:
-                    progress(result.scorecards // len(BASES), total)
-            writes.execute(session)  # cycle by cycle: 50,000 staged rows would only feed the garbage collector
-        for country in countries:  # this cycle's accepted entries become what later cycles may carry
-            for row in facts.accepted(cycle.id, country.id):
-                if row.facts_verified.status is not None:
-                    carried["verified"][country.id][row.facts_verified.commitment_id] = row.facts_verified
-                    carried["self-reported"][country.id][row.facts_reported.commitment_id] = row.facts_reported
+    for cycle, framework, cards in _cycle_facts(
+        session, framework_of, cycles, wanted_cycles, countries, wanted_countries
+    ):
+        for country, basis, facts in cards:
+            card = score_country(framework, facts, basis)
+            _compare(cycle.id, country.id, basis, card.scores(), stored, writes, result)
+            result.scorecards += 1
+            if progress and basis == BASES[-1]:
+                progress(result.scorecards // len(BASES), total)
+        writes.execute(session)  # cycle by cycle: 50,000 staged rows would only feed the garbage collector
     for key, (row_id, *_) in stored.items():  # rows for subjects the framework no longer has
         result.changes.add(key[:4])
         writes.deleted.append(row_id)
@@ -253,6 +267,81 @@ def recompute(
         result.charts = rebuild_charts(session, framework_of, cycles, Redraw.after(result.changes))
     _mark_public_changes(session, cycles, result.changes)
     return result
+
+
+def _cycle_facts(
+    session: Session,
+    framework_of: Callable[[ReportingCycle], Framework],
+    cycles: list[ReportingCycle],
+    wanted_cycles: set[int],
+    countries: list[Country],
+    wanted_countries: set[int] | None,
+) -> Iterator[tuple[ReportingCycle, Framework, Iterator[tuple[Country, str, CountryFacts]]]]:
+    """Per wanted cycle (in period order), the engine's facts of every country on each basis.
+
+    Every cycle is walked, wanted or not, so that carry-forward sees what earlier cycles accepted;
+    its age is counted in cycles.
+    """
+    facts = _Facts(_entry_rows(session, wanted_countries))
+    findings = _findings(session, wanted_countries)
+    # country -> commitment -> the last accepted entry, as each basis reads it, and its cycle's position
+    carried: dict[str, dict[int, dict[str, tuple[EntryFacts, int]]]] = {basis: defaultdict(dict) for basis in BASES}
+    for position, cycle in enumerate(cycles):
+        if cycle.id in wanted_cycles:
+            framework = framework_of(cycle)
+            limited = framework.methodology.carry_forward.max_cycles is not None
+
+            def cards(
+                cycle: ReportingCycle = cycle,
+                framework: Framework = framework,
+                position: int = position,
+                limited: bool = limited,
+            ) -> Iterator[tuple[Country, str, CountryFacts]]:
+                for country in countries:
+                    applicable = frozenset(
+                        c.id for c in framework.applicable_commitments(country.code, on=cycle.period_end)
+                    )
+                    for basis in BASES:
+                        earlier = tuple(
+                            dataclasses.replace(entry, age=position - at) if limited else entry
+                            for entry, at in carried[basis][country.id].values()
+                        )
+                        yield (
+                            country,
+                            basis,
+                            CountryFacts(
+                                country=country.code,
+                                applicable=applicable,
+                                entries=facts.current(cycle.id, country.id, basis),
+                                earlier=earlier,
+                                findings=findings.get((cycle.id, country.id), ()),
+                                cycle=cycle.name,
+                            ),
+                        )
+
+            yield cycle, framework, cards()
+        for country in countries:  # this cycle's accepted entries become what later cycles may carry
+            for row in facts.accepted(cycle.id, country.id):
+                if row.facts_verified.status is not None:
+                    carried["verified"][country.id][row.facts_verified.commitment_id] = (row.facts_verified, position)
+                    carried["self-reported"][country.id][row.facts_reported.commitment_id] = (
+                        row.facts_reported,
+                        position,
+                    )
+
+
+def verified_facts(
+    session: Session, framework_of: Callable[[ReportingCycle], Framework], cycle: ReportingCycle, country_ids: set[int]
+) -> dict[int, CountryFacts]:
+    """The facts the verified scorecards of one cycle are computed from, by country id."""
+    cycles = list(
+        session.execute(select(ReportingCycle).order_by(ReportingCycle.period_end, ReportingCycle.id)).scalars()
+    )
+    countries = [c for c in session.execute(select(Country).order_by(Country.name)).scalars() if c.id in country_ids]
+    found: dict[int, CountryFacts] = {}
+    for _, _, cards in _cycle_facts(session, framework_of, cycles, {cycle.id}, countries, country_ids):
+        found.update({country.id: facts for country, basis, facts in cards if basis == "verified"})
+    return found
 
 
 def _stored_rows(
@@ -296,11 +385,15 @@ def _row(score: Score) -> tuple[Any, ...]:
         score.carried_from,
         score.entry_id,
         bool(score.penalties),
+        score.conservative,
+        score.coverage,
+        score.evidence_cycle,
         {
             "rules": [{"code": r.code, "text": r.text} for r in score.rules],
             "counted": list(score.counted),
             "penalties": list(score.penalties),
             "reported_status": score.reported_status,
+            **({"findings": list(score.findings)} if score.findings else {}),
         },
     )
 
@@ -310,6 +403,18 @@ def row_values(score: Score) -> dict[str, Any]:
     return dict(zip(ROW_FIELDS, _row(score), strict=True))
 
 
+@contextmanager
+def published_scores_writable(session: Session, reason: str, rows: int = 0) -> Iterator[ScoreRecompute]:
+    """Inside the caller's transaction, let the database take writes to published cycles' scores, and
+    record why (``score_recompute``). Only the recompute operation (and maintenance) uses this."""
+    permit = ScoreRecompute(reason=reason[:500], started_at=utcnow())
+    session.add(permit)
+    session.flush()
+    yield permit
+    permit.finished_at, permit.rows_written = utcnow(), rows
+    session.flush()
+
+
 @dataclass
 class _Writes:
     """Score rows to insert, update and delete, written with one bulk statement each (executemany)."""
@@ -317,9 +422,21 @@ class _Writes:
     inserted: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
+    reason: str = "recompute"
 
     def execute(self, session: Session) -> None:
-        """Write what is staged, and forget it."""
+        """Write what is staged, and forget it. Scores of a published cycle are locked by the database;
+        this (the recompute operation) opens a ``score_recompute`` row saying why, and closes it."""
+        if not (self.inserted or self.updated or self.deleted):
+            return
+        written = len(self.inserted) + len(self.updated) + len(self.deleted)
+        if session.execute(select(ReportingCycle.id).where(ReportingCycle.published_at.is_not(None)).limit(1)).first():
+            with published_scores_writable(session, self.reason, written):
+                self._write(session)
+        else:
+            self._write(session)
+
+    def _write(self, session: Session) -> None:
         if self.inserted:
             session.execute(insert(StoredScore), self.inserted)
         if self.updated:  # by primary key
@@ -416,7 +533,14 @@ def recompute_stored(
     result = Recomputed()
     try:
         with write_transaction(session), _without_cycle_collection():
-            result = recompute(session, framework_of, cycle_ids=cycle_ids, progress=progress, all_charts=True)
+            result = recompute(
+                session,
+                framework_of,
+                cycle_ids=cycle_ids,
+                progress=progress,
+                all_charts=True,
+                reason="flask scores recompute",
+            )
             if check:
                 raise _Rollback
     except _Rollback:
@@ -583,6 +707,7 @@ _CHART_COLUMNS = (
 )
 
 
+INSUFFICIENT = "insufficient reporting"  # a scored cell below the coverage threshold has no band
 REGION_VIEWS = ("focus-areas", "commitments")  # the heatmaps of a cycle and basis, as _region_figures draws them
 
 
@@ -605,7 +730,7 @@ def _cell(score: Any, basis: str, bands: dict[str, str], link: str, minimum: int
     return chartlib.Cell(
         score.state,
         score.score,
-        bands.get(score.rating or "", score.rating),
+        bands.get(score.rating, score.rating) if score.rating else INSUFFICIENT,
         basis,
         link,
         score.reported,

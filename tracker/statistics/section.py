@@ -85,7 +85,7 @@ def parse(framework: Framework, form: Mapping[str, str]) -> tuple[dict[Key, int]
             if text not in {"0", "1"}:
                 problems.append(Problem(field.name, "Choose yes or no."))
                 continue
-        elif not text.isdigit() or int(text) > MAX_COUNT:
+        elif not (text.isascii() and text.isdigit()) or len(text) > 30 or int(text) > MAX_COUNT:
             problems.append(Problem(field.name, "Enter a whole number of 0 or more (a count, not a percentage)."))
             continue
         values[field.key] = int(text)

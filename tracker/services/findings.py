@@ -1,0 +1,73 @@
+"""Findings: what fires a negative indicator under method 2, recorded by the secretariat with its source.
+
+A negative indicator rests on a documented finding (a report, a court decision, an organisation's
+documented case), whoever brought it, never on a figure the government reported about itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import audit
+from ..audit import Actor
+from ..database import write_transaction
+from ..extensions import db
+from ..models import Country, Finding, ReportingCycle
+from . import scores
+from .errors import DomainError
+from .framework import framework_of
+from .reporting import NotFound, require_staff
+
+
+def record_finding(
+    cycle_id: int,
+    country_code: str,
+    indicator: str,
+    title: str,
+    locator: str,
+    brought_by: str,
+    actor: Actor,
+    note: str | None = None,
+) -> Finding:
+    """Record a sourced finding for a country and cycle, and rescore what it reaches."""
+    require_staff(actor)
+    title, locator, brought_by = title.strip(), locator.strip(), brought_by.strip()
+    if not (title and locator and brought_by):
+        raise DomainError("A finding needs its source: a title, where in it (a page or a link), and who brought it.")
+    session = db.session
+    with write_transaction(session):
+        cycle = session.get(ReportingCycle, cycle_id)
+        country = session.execute(select(Country).where(Country.code == country_code)).scalar_one_or_none()
+        if cycle is None or country is None:
+            raise NotFound("There is no such cycle or country.")
+        method = framework_of(cycle).methodology
+        negative = next((n for n in method.negative_indicators if n.id == indicator), None)
+        if negative is None:
+            raise DomainError("The methodology of this cycle names no such negative indicator.")
+        if negative.trigger != "finding":
+            raise DomainError(
+                f"This cycle is scored with method {method.version}, where “{negative.label}” is triggered by "
+                "a reported figure, not by findings."
+            )
+        finding = Finding(
+            cycle_id=cycle.id,
+            country_id=country.id,
+            indicator=indicator,
+            title=title[:300],
+            locator=locator[:2000],
+            brought_by=brought_by[:300],
+            note=(note or "").strip() or None,
+            recorded_by_id=actor.user.id,  # type: ignore[union-attr]
+        )
+        session.add(finding)
+        session.flush()
+        audit.record(
+            session,
+            "finding_recorded",
+            actor,
+            object_type="finding",
+            object_id=finding.id,
+            after={"cycle": cycle.name, "country": country.code, "indicator": indicator, "source": title},
+        )
+        scores.recompute(session, framework_of, cycle_ids=[cycle.id], country_ids={country.id})
+    return finding
