@@ -348,8 +348,13 @@ def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, pe
         return made.id
 
     def counts(cycle_id: int) -> list[int]:
-        with app.app_context():
-            return [_statements(client, page.format(c=cycle_id)) for page in PUBLIC_PAGES]
+        # each page in an app context of its own, as each request is served: one page's objects in the
+        # session must not spare the next page a query
+        found = []
+        for page in PUBLIC_PAGES:
+            with app.app_context():
+                found.append(_statements(client, page.format(c=cycle_id)))
+        return found
 
     with app.app_context():
         first = published_cycle(2003, ["albania"])
@@ -358,8 +363,9 @@ def test_public_statements_per_page_do_not_grow_with_cycles_or_countries(app, pe
         last = [published_cycle(year, ["albania", "serbia"]) for year in (2004, 2005, 2006)][-1]
     large = counts(last)
     assert small == large, dict(zip(PUBLIC_PAGES, zip(small, large, strict=True), strict=True))
-    # 9: the country page of a cycle with a right of reply reads its published replies (method 2)
-    assert max(large) <= 9, dict(zip(PUBLIC_PAGES, large, strict=True))
+    # 10: the country page, a request of its own (its session starts empty), reads the cycle's published
+    # replies too (method 2)
+    assert max(large) <= 10, dict(zip(PUBLIC_PAGES, large, strict=True))
 
 
 def test_a_cycle_with_the_same_period_end_but_created_earlier_is_published_first(app, people):

@@ -2,7 +2,7 @@
 
 Every endpoint either is public (``@public`` or a static endpoint) or names the roles it allows
 (``@roles_required``); ``enforce_access`` runs before every request and serves nothing else.
-Country scoping lives in ``scoped`` and ``get_scoped_or_404``: every view that reads a country's
+Country scoping lives in ``scoped`` (from ``scoping``) and ``get_scoped_or_404``: every view that reads a country's
 objects goes through them, so a focal point can never reach another country's data.
 """
 
@@ -18,6 +18,8 @@ from flask_login import current_user
 from sqlalchemy import Select
 
 from .models import Role, User
+from .scoping import country_scope, scoped
+from .services.accounts import record_denied_access
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,8 +74,6 @@ def enforce_access() -> Any:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=_here()))
     if current_user.role not in access:
-        from .services import record_denied_access
-
         record_denied_access(current_user, request.path, request.remote_addr)
         abort(403)
     view = current_app.view_functions[endpoint]
@@ -118,21 +118,6 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 # ----------------------------------------------------------------------------- country scoping
-def country_scope(user: User) -> int | None:
-    """The one country a user is confined to, or None for staff, who see every country."""
-    if user.is_staff:
-        return None
-    if user.role is Role.FOCAL_POINT and user.country_id is not None:
-        return user.country_id
-    raise PermissionError("a user with no country and no staff role sees nothing")
-
-
-def scoped(statement: Select[Any], country_column: Any, user: User) -> Select[Any]:
-    """Narrow a query to what ``user`` may see: their own country's rows for a focal point."""
-    country_id = country_scope(user)
-    return statement if country_id is None else statement.where(country_column == country_id)
-
-
 def get_scoped_or_404(statement: Select[Any], country_column: Any, user: User) -> Any:
     """One object the user may see, or 404 — the same answer whether it exists elsewhere or not."""
     from .extensions import db
@@ -140,8 +125,7 @@ def get_scoped_or_404(statement: Select[Any], country_column: Any, user: User) -
     found = db.session.execute(scoped(statement, country_column, user)).unique().scalar_one_or_none()
     if found is None:
         if country_scope(user) is not None and db.session.execute(statement).first() is not None:
-            from .services import record_denied_access  # another country's object: a probe worth recording
-
+            # another country's object: a probe worth recording
             record_denied_access(user, request.path, request.remote_addr)
         abort(404)
     return found

@@ -15,13 +15,13 @@ from .. import published
 from ..baseline.present import COLUMNS as BASELINE_COLUMNS
 from ..baseline.present import rows as baseline_rows
 from ..baseline_store import current_baseline
+from ..current import framework_or_503
 from ..exports import csv_response
 from ..installation import demonstration, demonstration_name
 from ..permissions import public
 from ..services.plans import accepted_plans
 from ..statistics.figures import public_figures
 from . import bp
-from .progress import framework_or_503
 
 SCORE_COLUMNS = (
     ("cycle", "Reporting cycle name"),

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, abort, render_template
 
 from .. import queries
+from ..current import framework_or_503
 from ..framework import Framework
 from ..installation import demonstration_name
 from ..models import NationalPlan
@@ -18,7 +19,6 @@ from ..permissions import public
 from ..plans import CRITERIA, SCORE_FORMULA, assess_quality, coverage
 from ..services.plans import accepted_plan, plan_of
 from . import bp
-from .progress import framework_or_503
 
 
 def plan_view(record: NationalPlan, framework: Framework) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from .. import plan_progress, published, queries, uploads
+from ..current import framework_or_503
 from ..framework import Framework
 from ..permissions import public
 from ..scoring.example import worked_example
@@ -17,16 +18,10 @@ from ..services import scores as stored
 from ..services.framework import framework_of
 from ..statistics.figures import public_figures
 from . import bp
+from .plans import summary as plan_summary
 
 VIEWS = {"focus-areas": "Focus areas", "commitments": "Commitments"}
 LEVELS = ("overall", "instrument", "focus-area", "commitment")
-
-
-def framework_or_503() -> Framework:
-    framework = queries.current_framework()
-    if framework is None:
-        abort(503, description="framework-not-loaded")
-    return framework
 
 
 def _chosen_cycle(cycles):  # type: ignore[no-untyped-def]
@@ -110,9 +105,7 @@ def country(code: str):  # type: ignore[no-untyped-def]
 
 def _plan_card(country_id: int, framework: Framework):  # type: ignore[no-untyped-def]
     """The country page's card for its accepted National Plan of Action (``tracker.public.plans``)."""
-    from .plans import summary  # that module imports this one
-
-    return summary(country_id, framework)
+    return plan_summary(country_id, framework)
 
 
 @bp.get("/countries/<code>/<int:cycle_id>/<level>/<subject>")

@@ -8,12 +8,13 @@ import json
 from flask import abort, render_template, request
 
 from .. import published
+from ..current import framework_or_503
 from ..permissions import public
 from ..scoring.charts import to_json
 from ..security import draws_charts
 from ..services.statistics import FLOWS, statistics_key
 from . import bp
-from .progress import _chosen_cycle, framework_or_503
+from .progress import _chosen_cycle
 
 
 @bp.get("/statistics/")

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import Actor
+from ..current import framework_or_503
 from ..extensions import db
 from ..forms import is_id
 from ..framework.textyaml import MAX_FILE_BYTES, format_location
@@ -27,7 +28,6 @@ from ..models import NationalPlan, Role
 from ..permissions import get_scoped_or_404, roles_required
 from ..plans import Activity, Plan, dump_plan
 from ..public.plans import plan_view
-from ..public.progress import framework_or_503
 from ..services import DomainError, NotFound, StaleVersion
 from ..services.plans import (
     InvalidPlan,

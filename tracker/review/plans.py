@@ -14,12 +14,12 @@ from wtforms import PasswordField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..audit import Actor
+from ..current import framework_or_503
 from ..extensions import db
 from ..models import NationalPlan, ReportState
 from ..permissions import STAFF, login_is_recent, roles_required
 from ..plans import Plan
 from ..public.plans import plan_view
-from ..public.progress import framework_or_503
 from ..queries import countries
 from ..services import DomainError, NotFound, reauthenticate
 from ..services.plans import accept_plan, plan_of, return_plan

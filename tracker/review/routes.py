@@ -14,7 +14,7 @@ from ..forms import ActionForm
 from ..models import PROGRESS_STATUSES, Report, ReportState
 from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
 from ..services.plans import plan_of, report_plan
-from ..services.replies import publication_blockers
+from ..services.reply_status import publication_blockers
 from . import bp
 from .forms import MAX_COMMENT, AcceptForm, CycleForm, ReturnForm
 

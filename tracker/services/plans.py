@@ -18,7 +18,6 @@ Each operation checks role, country and state, writes one audit row and commits 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -42,10 +41,11 @@ from ..models import (
     ReportState,
 )
 from ..notifications import notify
-from ..permissions import country_scope
 from ..plans import Plan, PlanError, dump_plan, load_plan
 from ..queries import current_framework
+from ..scoping import country_scope
 from .errors import DomainError, StaleVersion
+from .plan_records import accepted_plan, plan_of, report_plan
 from .reporting import (
     EDITABLE,
     PAST,
@@ -108,20 +108,6 @@ def _line_of(source: str | bytes, key: str) -> int:
     return 1
 
 
-@functools.lru_cache(maxsize=64)
-def _parsed(source: str) -> Plan:
-    return load_plan(source, commitment_ids=None)
-
-
-def plan_of(record: NationalPlan) -> Plan:
-    """The stored plan, parsed once per process and text.
-
-    Its commitment ids are not checked again: they were checked against the framework when the plan
-    was stored, and a later framework version must not make an accepted plan unreadable.
-    """
-    return _parsed(record.source)
-
-
 def _plan_for(plan_id: int, actor: Actor, *, focal_point_only: bool = False) -> NationalPlan:
     """The plan, if the actor may act on it: its country's focal point, staff, or the command line."""
     record = db.session.get(NationalPlan, plan_id)
@@ -159,19 +145,6 @@ def latest_plan(country_id: int) -> NationalPlan | None:
     return (
         db.session.execute(
             select(NationalPlan).where(NationalPlan.country_id == country_id).order_by(NationalPlan.revision.desc())
-        )
-        .scalars()
-        .first()
-    )
-
-
-def accepted_plan(country_id: int) -> NationalPlan | None:
-    """The plan in force for the tracker: the country's newest accepted revision."""
-    return (
-        db.session.execute(
-            select(NationalPlan)
-            .where(NationalPlan.country_id == country_id, NationalPlan.state == ReportState.ACCEPTED)
-            .order_by(NationalPlan.revision.desc())
         )
         .scalars()
         .first()
@@ -396,14 +369,6 @@ class InvalidProgress(DomainError):
     def __init__(self, problems: dict[str, list[ProgressProblem]]):
         self.problems = problems
         super().__init__(f"{sum(map(len, problems.values()))} problem(s) in the plan progress; nothing was saved.")
-
-
-def report_plan(report: Report) -> NationalPlan | None:
-    """The plan a report gives progress on: the one its progress already names, else the country's
-    accepted plan (so a report keeps the plan it started on when the plan is amended later)."""
-    if report.progress:
-        return report.progress[0].plan
-    return accepted_plan(report.country_id)
 
 
 _URL = re.compile(r"https?://[^\s<>\"'\\\x00-\x1f\x7f]+")

@@ -45,12 +45,14 @@ from ..models import (
     User,
 )
 from ..notifications import notify
-from ..permissions import country_scope
+from ..scoping import country_scope
 from ..statistics import section
 from ..uploads import StoredFile
 from . import scores
 from .errors import DomainError, StaleVersion
 from .framework import framework_of
+from .plan_records import plan_of, report_plan
+from .reply_status import publication_blockers
 from .sensitivity import rebuild_sensitivity
 from .statistics import rebuild_public_statistics
 
@@ -292,8 +294,6 @@ def publish_cycle(cycle_id: int, actor: Actor, today: dt.date | None = None) -> 
     Refused while the right of reply is not done: a reply unanswered, or a country's reply period
     still open. Builds the cycle's sensitivity table.
     """
-    from .replies import publication_blockers  # replies builds on this module's operations
-
     require_staff(actor)
     session = db.session
     with write_transaction(session):
@@ -481,8 +481,6 @@ def save_statistics(report_id: int, expected_version: int, values: dict[section.
 
 def _citable_activities(report: Report) -> dict[str, set[str]]:
     """Commitment code -> ids of the activities of the report's plan that implement it."""
-    from .plans import plan_of, report_plan  # plans builds on this module
-
     record = report_plan(report)
     citable: dict[str, set[str]] = {}
     for activity in plan_of(record).activities if record else ():
