@@ -70,6 +70,10 @@ def _fill(data: bytes) -> tuple[bytes, int]:
         [code, "Official gazette 12/2003", "https://example.org/gazette", "4", "The law applies.", "adoption"]
     )
     evidence.append([code, "Shelter report", None, None, None, "implementation"])
+    figures = book["Figures"]
+    for n in range(2, figures.max_row + 1):
+        figures.cell(row=n, column=4, value=n * 3)
+    assert figures.max_row > 1, "the framework asks for figures: the round trip must carry them"
     return _save(book), rows
 
 
@@ -102,6 +106,9 @@ def test_round_trip_of_a_full_report(app, focal, cycle_id):  # noqa: F811
             assert entry.responsible == "Ministry of the Interior"
             assert (entry.start_date, entry.end_date) == (dt.date(2003, 1, n % 28 + 1), dt.date(2003, 12, 31))
             assert (entry.budget_amount, entry.budget_currency) == (1000 + n, "EUR")
+        asked = load_workbook(io.BytesIO(filled))["Figures"].iter_rows(min_row=2, values_only=True)
+        stored = {(e.commitment.code, f.indicator): f.value for e in entries for f in e.figures}
+        assert stored == {(code, indicator): value for code, indicator, _label, value in asked}
         first = entries[0].evidence
         assert [(e.title, e.url, e.page, e.quote, e.kind) for e in first] == [
             ("Official gazette 12/2003", "https://example.org/gazette", "4", "The law applies.", "adoption"),
@@ -109,7 +116,7 @@ def test_round_trip_of_a_full_report(app, focal, cycle_id):  # noqa: F811
         ]
     again = load_workbook(io.BytesIO(_download(focal, report_id)))
     sent = load_workbook(io.BytesIO(filled))
-    for sheet in ("Entries", "Evidence"):
+    for sheet in ("Entries", "Evidence", "Figures"):
         got = [[c for c in row] for row in again[sheet].iter_rows(values_only=True)]
         want = [[c for c in row] for row in sent[sheet].iter_rows(values_only=True)]
         want = [[c.upper() if c == "eur" else c for c in row] for row in want]  # the currency is stored upper-case
@@ -155,6 +162,7 @@ def _hostile(data: bytes):
         _with_part(data, "xl/externalLinks/_rels/externalLink1.xml.rels", b'<Relationship TargetMode="External"/>'),
     )
     yield "zip bomb", "unpack to", _with_part(data, "xl/media/huge.xml", b"\0" * 5_000_000)
+    yield "figure type", "Figures!D2", _edit(load_workbook(io.BytesIO(data)), "Figures", "D2", 2.5)
     yield "oversized", "larger than a report can be", _edit(load_workbook(io.BytesIO(data)), "Entries", "A5000", 1)
 
 

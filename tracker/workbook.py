@@ -48,6 +48,7 @@ EVIDENCE_COLUMNS = (
     ("quote", "Short quote"),
     ("kind", "What it shows"),
 )
+FIGURE_COLUMNS = (("code", "Commitment"), ("indicator", "Figure"), ("label", "What it counts"), ("value", "Count"))
 READ_ONLY = {"entry_id", "code", "text"}
 _GREY = PatternFill("solid", fgColor="EEEEEE")
 
@@ -74,6 +75,8 @@ class EntryRow:
     budget_amount: int | None = None
     budget_currency: str | None = None
     evidence: list[EvidenceRow] = field(default_factory=list)
+    figures: dict[str, int | None] = field(default_factory=dict)  # indicator id -> count, for the asked ones
+    indicator_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,6 +103,7 @@ def field_values(entry: EntryRow) -> dict[str, object]:
     """What a save compares and merges, one value per field (evidence as one list)."""
     values: dict[str, object] = {name: getattr(entry, name) for name in FIELDS}
     values["evidence"] = [[e.title, e.url, e.page, e.quote, e.kind] for e in entry.evidence]
+    values["figures"] = {k: v for k, v in sorted(entry.figures.items()) if v is not None}
     return values
 
 
@@ -191,6 +195,25 @@ def build(sheet: Sheet, key: bytes) -> bytes:
         evidence.add_data_validation(kinds)
     _widths(evidence, (12, 40, 40, 8, 50, 18))
 
+    figures = book.create_sheet("Figures")
+    _header(figures, FIGURE_COLUMNS)
+    n = 2
+    for entry in sheet.entries:
+        for indicator, label in entry.indicator_labels.items():
+            values_ = (entry.code, indicator, label, entry.figures.get(indicator))
+            for col, value in enumerate(values_, start=1):
+                cell = figures.cell(row=n, column=col, value=value)
+                if col < 4:
+                    cell.fill = _GREY
+                else:
+                    cell.protection = Protection(locked=False)
+            n += 1
+    counts = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_AMOUNT), allow_blank=True)
+    counts.add(f"D2:D{max(n - 1, 2)}")
+    figures.add_data_validation(counts)
+    figures.protection.sheet = True
+    _widths(figures, (12, 28, 60, 14))
+
     levels = book.create_sheet("Statuses")
     levels.append(["Status", "Meaning"])
     for level in sheet.levels:
@@ -258,8 +281,11 @@ def parse(data: bytes, key: bytes, *, expected: Sheet) -> Parsed:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise WorkbookRefused("The file is not an Excel workbook (.xlsx) we can read.") from error
-    if META_SHEET not in values.sheetnames or "Entries" not in values.sheetnames:
+    if META_SHEET not in values.sheetnames:
         raise WorkbookRefused("The workbook was not made by the tracker: download it from the report page.")
+    missing = [name for name in ("Entries", "Evidence", "Figures") if name not in values.sheetnames]
+    if missing:
+        raise WorkbookRefused(f"The sheet '{missing[0]}' is missing: put it back or download the workbook again.")
     meta = {row[0]: row[1] for row in values[META_SHEET].iter_rows(min_row=1, max_row=6, max_col=2, values_only=True)}
     try:
         report_id, version = int(meta.get("report")), int(meta.get("version"))  # type: ignore[arg-type]
@@ -275,8 +301,8 @@ def parse(data: bytes, key: bytes, *, expected: Sheet) -> Parsed:
         raise WorkbookRefused("The workbook was made for another version of the framework.")
     problems: list[str] = []
     entries = _read_entries(values["Entries"], formulas["Entries"], expected, problems)
-    if "Evidence" in values.sheetnames:
-        _read_evidence(values["Evidence"], formulas["Evidence"], expected, entries, problems)
+    _read_evidence(values["Evidence"], formulas["Evidence"], expected, entries, problems)
+    _read_figures(values["Figures"], formulas["Figures"], expected, entries, problems)
     return Parsed(report_id, country, version, framework_version, entries, problems, json.loads(base or "{}"))
 
 
@@ -404,6 +430,24 @@ def _read_evidence(values, formulas, expected: Sheet, entries: dict[int, EntryRo
             )
         item.kind = kind if kind in kinds else None
         entry.evidence.append(item)
+
+
+def _read_figures(values, formulas, expected: Sheet, entries: dict[int, EntryRow], problems: list[str]) -> None:
+    by_code = {e.code: e for e in entries.values()}
+    asked = {(e.code, i) for e in expected.entries for i in e.indicator_labels}
+    for n, raw in _rows(values, formulas, "Figures", len(FIGURE_COLUMNS), problems):
+        code, indicator, _label, value = raw
+        if (code, indicator) not in asked or code not in by_code:
+            problems.append(f"Figures!A{n}: this row is not a figure this report asks for (do not change columns A-C).")
+            continue
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            problems.append(f"Figures!D{n}: a count is a whole number.")
+        elif not 0 <= value <= MAX_AMOUNT:
+            problems.append(f"Figures!D{n}: a count is between 0 and {MAX_AMOUNT:,}.")
+        else:
+            by_code[code].figures[indicator] = int(value)
 
 
 __all__ = ["Sheet", "EntryRow", "EvidenceRow", "Parsed", "WorkbookRefused", "UploadRefused", "build", "parse"]

@@ -22,6 +22,7 @@ LABELS = {
     "budget_amount": "Budget",
     "budget_currency": "Currency",
     "evidence": "Evidence",
+    "figures": "Figures",
 }
 
 
@@ -48,6 +49,8 @@ def sheet_of(report: Report) -> workbook.Sheet:
                 budget_amount=entry.budget_amount,
                 budget_currency=entry.budget_currency,
                 evidence=[workbook.EvidenceRow(e.title, e.url, e.page, e.quote, e.kind) for e in entry.evidence],
+                figures={f.indicator: f.value for f in entry.figures},
+                indicator_labels=_indicators(framework, commitment),
             )
         )
     return workbook.Sheet(
@@ -66,7 +69,14 @@ def blank_sheet(framework, country: str, codes: list[str]) -> workbook.Sheet:  #
     rows = []
     for n, code in enumerate(codes, start=1):
         commitment = framework.commitment(code)
-        rows.append(workbook.EntryRow(entry_id=-n, code=code, text=f"{commitment.text} ({commitment.passage})"))
+        rows.append(
+            workbook.EntryRow(
+                entry_id=-n,
+                code=code,
+                text=f"{commitment.text} ({commitment.passage})",
+                indicator_labels=_indicators(framework, commitment),
+            )
+        )
     return workbook.Sheet(
         report_id=None,
         country=country,
@@ -76,6 +86,11 @@ def blank_sheet(framework, country: str, codes: list[str]) -> workbook.Sheet:  #
         kinds=[(k.id, k.label) for k in framework.methodology.evidence.kinds],
         entries=rows,
     )
+
+
+def _indicators(framework, commitment) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    labels = {i.id: i.label for i in framework.methodology.indicators}
+    return {i: labels.get(i, i) for i in commitment.indicators}
 
 
 def _plain(value: object) -> object:
@@ -113,8 +128,10 @@ def preview(report: Report, parsed: workbook.Parsed) -> Preview:
             continue
         base = parsed.base.get(str(entry_id), {})
         mine, theirs = workbook.field_values(given), workbook.field_values(stored)
-        merged = workbook.EntryRow(entry_id=entry_id, code=stored.code, text=stored.text)
-        for name in (*workbook.FIELDS, "evidence"):
+        merged = workbook.EntryRow(
+            entry_id=entry_id, code=stored.code, text=stored.text, indicator_labels=stored.indicator_labels
+        )
+        for name in (*workbook.FIELDS, "evidence", "figures"):
             wb, now = mine[name], theirs[name]
             was = base.get(name, _plain(now))
             take_workbook = _plain(wb) != _plain(now) and _plain(wb) != was
@@ -152,7 +169,7 @@ def apply(report_id: int, parsed: workbook.Parsed, actor: Actor) -> Report:
                 EvidenceInput(e.title, e.url, e.page, e.quote, files.get((entry_id, e.title)), e.kind)
                 for e in row.evidence
             ),
-            figures={f.indicator: f.value for entry in report.entries if entry.id == entry_id for f in entry.figures},
+            figures=dict(row.figures),
         )
         for entry_id, row in merged.items()
     }
