@@ -225,3 +225,27 @@ def test_a_blank_workbook_before_the_report_is_started(app, focal, cycle_id):  #
         assert db.session.execute(select(func.count()).select_from(Entry)).scalar_one() == 0
     assert codes and all(codes)
     assert "cannot be uploaded" in book["How to fill in"]["A1"].value
+
+
+def test_the_command_line_exports_previews_and_applies(app, focal, people, cycle_id, tmp_path):  # noqa: F811
+    report_id = start(focal, cycle_id)
+    runner = app.test_cli_runner()
+    path = tmp_path / "report.xlsx"
+    result = runner.invoke(args=["reports", "export", str(report_id), str(path)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    book["Entries"]["E2"] = "Sent by mail."
+    book.save(path)
+    result = runner.invoke(args=["reports", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "What was done: None -> 'Sent by mail.' [applies]" in result.output
+    with app.app_context():
+        assert _stored(report_id)[1][0].narrative is None  # the preview saved nothing
+    result = runner.invoke(args=["reports", "import", str(path), "--apply", "--as", people["albania"]])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _stored(report_id)[1][0].narrative == "Sent by mail."
+    book["Entries"]["D3"] = "Done"
+    book.save(path)
+    result = runner.invoke(args=["reports", "import", str(path)])
+    assert result.exit_code == 1 and 'Entries!D3: status "Done" is not one of' in result.output

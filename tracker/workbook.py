@@ -14,6 +14,7 @@ import hmac
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
@@ -261,8 +262,10 @@ class Parsed:
     base: dict[str, dict[str, object]]  # entry id -> field values as downloaded (JSON: dates as text)
 
 
-def parse(data: bytes, key: bytes, *, expected: Sheet) -> Parsed:
+def parse(data: bytes, key: bytes, *, expected: Sheet | Callable[[int], Sheet]) -> Parsed:
     """Read a workbook back for ``expected`` (the report as stored now): every problem at its cell.
+
+    ``expected`` may be a function of the signed report id (the command line learns it from the file).
 
     Raises WorkbookRefused when the file is not safe, not signed or not this report's.
     """
@@ -295,6 +298,8 @@ def parse(data: bytes, key: bytes, *, expected: Sheet) -> Parsed:
         raise WorkbookRefused("The workbook's signature is missing: download it again from the report page.") from error
     if not hmac.compare_digest(signed, signature(key, report_id, country, version, framework_version, base)):
         raise WorkbookRefused("The workbook's signature does not match: it was changed or not made by the tracker.")
+    if callable(expected):
+        expected = expected(report_id)
     if report_id != expected.report_id or country != expected.country:
         raise WorkbookRefused(f"The workbook is for another report (report {report_id} of {country}).")
     if framework_version != expected.framework_version:
