@@ -134,7 +134,7 @@ def test_a_web_save_since_the_download_is_merged_not_overwritten(app, focal, cyc
     book["Entries"]["E2"] = "Typed in the workbook."  # collides with the web's narrative
     book["Entries"]["E3"] = "No collision here."
     preview = _upload(focal, report_id, _save(book))
-    assert preview.status_code == 200 and "collides" in preview.text
+    assert preview.status_code == 200 and "<strong>Collides</strong>: what is saved is kept" in preview.text
     assert "Typed on the web." in preview.text and "Typed in the workbook." in preview.text
     assert _apply(focal, report_id, preview.text).status_code == 302
     with app.app_context():
