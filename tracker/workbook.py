@@ -30,7 +30,7 @@ MAX_AMOUNT = 9_223_372_036_854_775_807
 MAX_ROWS = 2000  # far more than a report has entries or evidence rows: anything beyond is refused
 META_SHEET = "_signature"
 ENTRY_COLUMNS = (
-    ("entry_id", "Entry (do not change)"),
+    ("entry_id", "Entry id (do not change)"),
     ("code", "Commitment"),
     ("text", "What was undertaken"),
     ("reported_status", "Status"),
@@ -140,9 +140,10 @@ def build(sheet: Sheet, key: bytes) -> bytes:
     if sheet.report_id is None:
         lines[0] = f"Blank workbook for {sheet.country}, to circulate: it cannot be uploaded as a report."
     for n, line in enumerate(lines, start=1):
-        guide.cell(row=n, column=1, value=line)
+        guide.cell(row=n, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
     guide["A1"].font = Font(bold=True, size=14)
-    guide.column_dimensions["A"].width = 110
+    guide.column_dimensions["A"].width = 100
+    _printable(guide)
 
     entries = book.create_sheet("Entries")
     _header(entries, ENTRY_COLUMNS)
@@ -156,6 +157,9 @@ def build(sheet: Sheet, key: bytes) -> bytes:
                 cell.protection = Protection(locked=False)
             if name in ("start_date", "end_date"):
                 cell.number_format = "yyyy-mm-dd"
+        # rows grow with their text (a spreadsheet draws wrapped text over the next row otherwise)
+        lines = max(-(-len(entry.text or "") // 55), -(-len(entry.narrative or "") // 65), 1)
+        entries.row_dimensions[row].height = min(15 * lines + 3, 400)
     last = max(len(sheet.entries) + 1, 2)
     status = DataValidation(type="list", formula1='"' + ",".join(i for i, _ in sheet.levels) + '"', allow_blank=True)
     status.error, status.errorTitle = "Choose one of the listed statuses.", "Status"
@@ -177,7 +181,7 @@ def build(sheet: Sheet, key: bytes) -> bytes:
         entries.add_data_validation(validation)
     entries.protection.sheet = True
     entries.protection.formatColumns = False
-    _widths(entries, (18, 10, 50, 16, 60, 30, 14, 14, 16, 10))
+    _widths(entries, (10, 13, 50, 18, 60, 28, 12, 12, 12, 10))
 
     evidence = book.create_sheet("Evidence")
     _header(evidence, EVIDENCE_COLUMNS)
@@ -243,7 +247,18 @@ def _header(sheet, columns) -> None:  # type: ignore[no-untyped-def]
     for col, (_name, label) in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=col, value=label)
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = 45
+    _printable(sheet)
+
+
+def _printable(sheet) -> None:  # type: ignore[no-untyped-def]
+    """Printed or turned into a PDF, a sheet is landscape and as wide as the page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _widths(sheet, widths) -> None:  # type: ignore[no-untyped-def]

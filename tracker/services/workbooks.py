@@ -67,11 +67,11 @@ def sheet_of(report: Report) -> workbook.Sheet:
 def blank_sheet(framework, country: str, codes: list[str]) -> workbook.Sheet:  # type: ignore[no-untyped-def]
     """Entries for a report not started yet, to circulate inside the ministry (never uploaded)."""
     rows = []
-    for n, code in enumerate(codes, start=1):
+    for code in codes:
         commitment = framework.commitment(code)
         rows.append(
             workbook.EntryRow(
-                entry_id=-n,
+                entry_id=None,  # type: ignore[arg-type]  # not an entry yet: the file cannot be uploaded
                 code=code,
                 text=f"{commitment.text} ({commitment.passage})",
                 indicator_labels=_indicators(framework, commitment),
