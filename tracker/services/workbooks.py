@@ -41,13 +41,7 @@ def sheet_of(report: Report) -> workbook.Sheet:
                 entry_id=entry.id,
                 code=entry.commitment.code,
                 text=f"{commitment.text} ({commitment.passage})",
-                reported_status=entry.reported_status,
-                narrative=entry.narrative,
-                responsible=entry.responsible,
-                start_date=entry.start_date,
-                end_date=entry.end_date,
-                budget_amount=entry.budget_amount,
-                budget_currency=entry.budget_currency,
+                **{name: getattr(entry, name) for name in workbook.FIELDS},
                 evidence=[workbook.EvidenceRow(e.title, e.url, e.page, e.quote, e.kind) for e in entry.evidence],
                 figures={f.indicator: f.value for f in entry.figures},
                 indicator_labels=_indicators(framework, commitment),
@@ -158,13 +152,7 @@ def apply(report_id: int, parsed: workbook.Parsed, actor: Actor) -> Report:
     }
     changes = {
         entry_id: EntryInput(
-            reported_status=row.reported_status,
-            narrative=row.narrative,
-            responsible=row.responsible,
-            start_date=row.start_date,
-            end_date=row.end_date,
-            budget_amount=row.budget_amount,
-            budget_currency=row.budget_currency,
+            **{name: getattr(row, name) for name in workbook.FIELDS},
             evidence=tuple(
                 EvidenceInput(e.title, e.url, e.page, e.quote, files.get((entry_id, e.title)), e.kind)
                 for e in row.evidence
