@@ -249,3 +249,21 @@ def test_the_command_line_exports_previews_and_applies(app, focal, people, cycle
     book.save(path)
     result = runner.invoke(args=["reports", "import", str(path)])
     assert result.exit_code == 1 and 'Entries!D3: status "Done" is not one of' in result.output
+
+
+def test_a_table_as_xlsx_never_holds_a_formula(app):
+    from tracker.exports import xlsx_response
+
+    with app.test_request_context():
+        response = xlsx_response(["name", "count"], [('=HYPERLINK("http://x","y")', 3), ("+1", None)], "t.xlsx")
+    book = load_workbook(io.BytesIO(response.get_data()))  # not data_only: a formula would show as one
+    cells = [[(c.value, c.data_type) for c in row] for row in book.active.iter_rows(min_row=2)]
+    assert cells[0][0] == ('=HYPERLINK("http://x","y")', "s") and cells[0][1] == (3, "n")
+    assert cells[1][0] == ("+1", "s")
+
+
+def test_the_secretariat_downloads_every_score_as_xlsx(app, staff):  # noqa: F811
+    response = staff.get("/review/scorecards.xlsx")
+    assert response.status_code == 200
+    header = next(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert header[: len(header)] == tuple(staff.get("/review/scorecards.csv").text.splitlines()[0].split(","))
