@@ -9,12 +9,12 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import log_in
 from tests.test_report_pages import cycle_id, focal, form_fields, staff, start  # noqa: F401
 from tracker.extensions import db
-from tracker.models import AuditEvent, Entry, Report
+from tracker.models import AuditEvent, Entry, Report, ReportState
 
 pytestmark = pytest.mark.usefixtures("cycle_id")
 
@@ -267,3 +267,23 @@ def test_the_secretariat_downloads_every_score_as_xlsx(app, staff):  # noqa: F81
     assert response.status_code == 200
     header = next(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert header[: len(header)] == tuple(staff.get("/review/scorecards.csv").text.splitlines()[0].split(","))
+
+
+def test_the_secretariat_downloads_a_cycles_submissions_as_one_workbook(app, focal, staff, people, cycle_id):  # noqa: F811
+    submitted = start(focal, cycle_id)
+    fields = form_fields(focal.get(f"/reports/{submitted}").text)
+    fields["entries-0-narrative"] = "=cmd|' /C calc'!A0"  # stored as typed, never a formula in the file
+    assert focal.post(f"/reports/{submitted}", data=fields).status_code == 302
+    with app.app_context():
+        db.session.execute(update(Report).where(Report.id == submitted).values(state=ReportState.SUBMITTED))
+        db.session.commit()
+    serbia = app.test_client()
+    log_in(serbia, people["serbia"])
+    start(serbia, cycle_id)  # a draft: not a submission
+    response = staff.get(f"/review/cycles/{cycle_id}/submissions.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    rows = list(book["Entries"].iter_rows(min_row=2))
+    assert {r[0].value for r in rows} == {"AL"}
+    assert rows[0][5].value == "=cmd|' /C calc'!A0" and rows[0][5].data_type == "s"
+    assert focal.get(f"/review/cycles/{cycle_id}/submissions.xlsx").status_code == 403
