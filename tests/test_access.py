@@ -102,6 +102,7 @@ def access_of_in(app, endpoint):
         ("admin", "/admin/users", 200),
         ("admin", "/admin/audit", 200),
         ("albania", "/account", 200),
+        ("secretariat", "/reports/1/workbook.xlsx", 403),  # the workbook round trip is the focal point's
     ],
 )
 def test_roles(client, people, who, path, status):

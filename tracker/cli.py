@@ -340,6 +340,79 @@ def nap_export_command(country_code: str, revision: int | None, output: str | No
         click.echo(f"{country.code}'s plan, revision {record.revision} ({record.state.value}), written to {output}")
 
 
+# ----------------------------------------------------------------------------- reports
+reports_cli = AppGroup("reports", help="A report as an Excel workbook, for files received by mail.")
+
+
+@reports_cli.command("export")
+@click.argument("report_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def reports_export_command(report_id: int, file: str) -> None:
+    """Write the report's signed workbook to FILE (what its focal point downloads)."""
+    from flask import current_app
+
+    from . import workbook
+    from .models import Report
+    from .services import workbooks
+
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise click.ClickException(f"there is no report {report_id}")
+    Path(file).write_bytes(
+        workbook.build(workbooks.sheet_of(report), workbooks.key_of(current_app.config["SECRET_KEY"]))
+    )
+    click.echo(f"report {report.id} of {report.country.code}, version {report.version}, written to {file}")
+
+
+@reports_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", "apply_", is_flag=True, help="Save the changes (default: only print the preview).")
+@click.option("--as", "email", default=None, help="The focal point in whose name to save (required with --apply).")
+def reports_import_command(file: str, apply_: bool, email: str | None) -> None:
+    """Print what FILE changes in its report, every problem at its cell; with --apply, save it."""
+    from flask import current_app
+
+    from . import workbook
+    from .models import Report
+    from .services import DomainError, StaleVersion, workbooks
+
+    found: dict[str, Report] = {}
+
+    def expected(report_id: int) -> workbook.Sheet:
+        report = db.session.get(Report, report_id)
+        if report is None:
+            raise workbook.WorkbookRefused(f"there is no report {report_id}")
+        found["report"] = report
+        return workbooks.sheet_of(report)
+
+    key = workbooks.key_of(current_app.config["SECRET_KEY"])
+    try:
+        parsed = workbook.parse(Path(file).read_bytes(), key, expected=expected)
+    except workbook.WorkbookRefused as error:
+        raise click.ClickException(str(error)) from None
+    for problem in parsed.problems:
+        click.echo(problem, err=True)
+    if parsed.problems:
+        count = len(parsed.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was saved.", err=True)
+        raise SystemExit(1)
+    preview = workbooks.preview(found["report"], parsed)
+    for change in preview.changes:
+        mark = "COLLIDES (saved text kept)" if change.collides else "applies"
+        click.echo(f"{change.code} {change.label}: {change.stored!r} -> {change.workbook!r} [{mark}]")
+    click.echo(f"{len(preview.changes)} changes, {len(preview.collisions)} colliding.")
+    if not apply_:
+        return
+    if email is None:
+        raise click.ClickException("--apply saves in a focal point's name: give --as EMAIL")
+    actor = Actor(_user_by_email(email), "command line")
+    try:
+        report = workbooks.apply(parsed.report_id, parsed, actor)
+    except (StaleVersion, DomainError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"applied: report {report.id} is at version {report.version}")
+
+
 # ----------------------------------------------------------------------------- baseline
 baseline_cli = AppGroup("baseline", help="Validate the historical baseline (baseline/*.yaml): what others recorded.")
 
@@ -370,6 +443,17 @@ def baseline_validate_command(directory: str | None) -> None:
 def register_commands(app: Flask) -> None:
     from .backup import backup_cli
 
-    groups = (framework_cli, users_cli, audit_cli, demo_cli, notify_cli, scores_cli, nap_cli, backup_cli, baseline_cli)
+    groups = (
+        framework_cli,
+        users_cli,
+        audit_cli,
+        demo_cli,
+        notify_cli,
+        scores_cli,
+        nap_cli,
+        backup_cli,
+        baseline_cli,
+        reports_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

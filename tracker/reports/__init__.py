@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from . import plans, replies, routes  # noqa: E402,F401
+from . import plans, replies, routes, workbooks  # noqa: E402,F401

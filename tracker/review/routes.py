@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import plan_progress, queries, services
+from .. import plan_progress, queries, services, workbook
 from ..audit import Actor
+from ..exports import XLSX, tables_workbook
 from ..forms import ActionForm
+from ..installation import demonstration_name
 from ..models import PROGRESS_STATUSES, Report, ReportState
 from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
 from ..services.plans import plan_of, report_plan
@@ -79,6 +81,32 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
         blockers=publication_blockers(chosen),
         replies=queries.score_replies(cycle_id),
     )
+
+
+@bp.get("/cycles/<int:cycle_id>/submissions.xlsx")
+@roles_required(*STAFF)
+def cycle_submissions(cycle_id: int):  # type: ignore[no-untyped-def]
+    """Every country's latest submitted report of the cycle in one workbook (drafts stay the country's)."""
+    chosen = queries.cycle(cycle_id)
+    if chosen is None:
+        abort(404)
+    reports = [r for r in queries.cycle_reports(cycle_id).values() if r.state is not ReportState.DRAFT]
+    entries, evidence = [], []
+    for report in sorted(reports, key=lambda r: r.country.code):
+        where = (report.country.code, report.revision, report.state.value)
+        for entry in report.entries:
+            code = entry.commitment.code
+            entries.append((*where, code, *(getattr(entry, name) for name in workbook.FIELDS)))
+            evidence += [(*where, code, e.title, e.url, e.page, e.quote, e.kind) for e in entry.evidence]
+    head = ("country", "revision", "state", "commitment")
+    data = tables_workbook(
+        {
+            "Entries": ((*head, *workbook.FIELDS), entries),
+            "Evidence": ((*head, "title", "url", "page", "quote", "kind"), evidence),
+        }
+    )
+    name = demonstration_name(f"submissions-cycle-{chosen.id}.xlsx")
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/cycles/<int:cycle_id>/publish")

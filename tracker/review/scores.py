@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from .. import plan_progress, queries, services
-from ..exports import csv_response
+from ..exports import csv_response, xlsx_response
 from ..permissions import STAFF, roles_required
 from ..scoring import BASES
 from ..security import draws_charts
@@ -134,6 +134,13 @@ def scorecards():  # type: ignore[no-untyped-def]
 def scorecards_csv():  # type: ignore[no-untyped-def]
     """Every stored score of every cycle, published or not: one row per score, both bases."""
     return csv_response(CSV_COLUMNS, queries.score_export_rows(), "scorecards.csv")
+
+
+@bp.get("/scorecards.xlsx")
+@roles_required(*STAFF)
+def scorecards_xlsx():  # type: ignore[no-untyped-def]
+    """The same table as scorecards.csv, as a workbook (formula-safe as the CSV is)."""
+    return xlsx_response(CSV_COLUMNS, queries.score_export_rows(), "scorecards.xlsx")
 
 
 def _labels(framework) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
