@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 from openpyxl import load_workbook
 
 from tests.browser.conftest import new_page, screenshot
 from tests.browser.test_scores_pages import log_in
-
-SHOTS = Path("/work/shots/excel")
 
 
 def test_a_workbook_is_downloaded_filled_uploaded_previewed_and_applied(fresh_server, chromium, tmp_path):
@@ -43,9 +39,7 @@ def test_a_workbook_is_downloaded_filled_uploaded_previewed_and_applied(fresh_se
     table = page.locator("table")
     assert "Collected from the ministries offline." in table.inner_text()
     assert code in table.inner_text() and "Ministry of Justice" in table.inner_text()
-    shot = screenshot(page, "workbook-preview")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(shot, SHOTS / "preview.png")
+    screenshot(page, "workbook-preview")
     with page.expect_navigation():
         page.get_by_role("button", name="Apply to the draft").click()
     assert "The workbook is applied" in page.content()
