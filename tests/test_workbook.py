@@ -227,6 +227,22 @@ def test_a_blank_workbook_before_the_report_is_started(app, focal, cycle_id):  #
     assert "cannot be uploaded" in book["How to fill in"]["A1"].value
 
 
+def test_the_dashboard_offers_the_blank_workbook_of_a_cycle_not_yet_started(focal, cycle_id):  # noqa: F811
+    page = focal.get("/reports/").text
+    assert f"/reports/cycles/{cycle_id}/blank.xlsx" in page
+
+
+def test_a_report_no_longer_editable_offers_no_workbook(app, focal, cycle_id):  # noqa: F811
+    report_id = start(focal, cycle_id)
+    assert focal.get(f"/reports/{report_id}/workbook.xlsx").status_code == 200
+    with app.app_context():
+        db.session.execute(update(Report).where(Report.id == report_id).values(state=ReportState.SUBMITTED))
+        db.session.commit()
+    response = focal.get(f"/reports/{report_id}/workbook.xlsx")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/reports/{report_id}")
+    assert "cannot be filled in" in focal.get(f"/reports/{report_id}").text
+
+
 def test_the_command_line_exports_previews_and_applies(app, focal, people, cycle_id, tmp_path):  # noqa: F811
     report_id = start(focal, cycle_id)
     runner = app.test_cli_runner()

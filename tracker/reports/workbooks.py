@@ -44,6 +44,9 @@ def _send(data: bytes, name: str) -> Response:
 @roles_required(Role.FOCAL_POINT)
 def workbook_download(report_id: int):  # type: ignore[no-untyped-def]
     report = _own_report(report_id)
+    if report.state not in EDITABLE:  # a workbook is for filling in: a submitted report is read on the web
+        flash(f"A {report.state.value} report cannot be filled in; its workbook is not offered.", "error")
+        return redirect(url_for("reports.report", report_id=report_id))
     data = workbook.build(workbooks.sheet_of(report), _key())
     return _send(data, f"report-{report.country.code}-{report.id}-v{report.version}.xlsx")
 
