@@ -367,7 +367,10 @@ def test_nothing_unpublished_appears_anywhere(client, seeded):
 def test_published_values_appear(app, client, seeded, framework):
     published_id = seeded["published"]
     scores = client.get(f"{API}/scores?cycle={published_id}&limit=5000").json
+    groups = [row.pop("comparability_group") for row in scores["scores"]]
     assert scores["scores"] == _stored_verified(app, published_id)  # verified rows, exactly
+    for row, group in zip(scores["scores"], groups, strict=True):  # a peer group wherever something applies
+        assert (group is None) == (row["state"] == "not-applicable"), row
     with app.app_context():
         albania = db.session.execute(
             select(StoredScore.score, StoredScore.basis)

@@ -640,15 +640,19 @@ def test_timeouts_are_configurable_with_todays_defaults(database_url, people, ap
 
 def test_the_migration_keeps_amounts_and_then_holds_real_budgets(database_url, framework):
     """Upgrading keeps what was stored; afterwards a budget beyond 32 bits is stored (PostgreSQL's INTEGER
-    stopped at 2,147,483,647)."""
-    from flask_migrate import upgrade
+    stopped at 2,147,483,647).
+
+    The data are written with today's models, then the schema is taken down to the revision before
+    issue 19's and brought up again: models of later revisions never meet an older schema.
+    """
+    from flask_migrate import downgrade, upgrade
 
     from tests.test_workflow import CYCLE, complete
     from tracker.audit import Actor
 
     app = make_app(database_url)
     with app.app_context():
-        upgrade(revision="3b1dc94c8119")  # the revision before issue 19's
+        upgrade()
         services.store_framework(framework, "test")
         with write_transaction(db.session):
             for email, role, code in (("al@example.org", "focal_point", "AL"), ("s@example.org", "secretariat", None)):
@@ -669,6 +673,10 @@ def test_the_migration_keeps_amounts_and_then_holds_real_budgets(database_url, f
         answers[first] = dataclasses.replace(answers[first], budget_amount=2_000_000_000)
         services.save_draft(report.id, report.version, answers, focal)
         report_id = report.id
+        db.session.remove()
+        downgrade(revision="3b1dc94c8119")  # the revision before issue 19's
+        stored = "SELECT budget_amount FROM entry WHERE id = :id"
+        assert db.session.execute(text(stored), {"id": first}).scalar_one() == 2_000_000_000
         db.session.remove()
         upgrade()
         assert db.session.get(Entry, first).budget_amount == 2_000_000_000

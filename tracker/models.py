@@ -709,9 +709,14 @@ class Finding(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # withdrawn (recorded in error, its source retracted): kept in the record, never fires again
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(2000))
 
     cycle: Mapped[ReportingCycle] = relationship()
     country: Mapped[Country] = relationship()
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
 
 class ScoreSensitivity(Base):

@@ -152,6 +152,7 @@ def score_export_rows() -> Iterator[Row[Any]]:
     statement = (
         select(
             ReportingCycle.name.label("cycle"),
+            ReportingCycle.id.label("cycle_id"),
             ReportingCycle.period_start,
             ReportingCycle.period_end,
             Country.code.label("country_code"),

@@ -24,18 +24,19 @@ def test_a_heatmap_cell_opens_its_explanation_and_evidence(served, page):
     chart.locator(".main-svg").first.wait_for()
     page.wait_for_function("document.querySelector('#region-chart').dataset.drawn === 'true'")
     screenshot(page, "staff-heatmap-commitments")
-    # the first row is Albania, a demo country; a status above "planned" always has evidence
-    cells = (
-        page.locator("details.chart-table tbody tr")
-        .first.locator("td")
-        .evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
-    )
+    # Albania is a demo country; a status above "planned" always has evidence. The rows stand in
+    # comparability groups (a group's heading row has no cells), in the chart's order from the top.
+    rows = page.locator("details.chart-table tbody tr:not(.table-group-row)")
+    labels = rows.locator("th").evaluate_all("cells => cells.map(cell => cell.textContent.trim())")  # table folded
+    albania = next(n for n, label in enumerate(labels) if label.startswith("Albania"))
+    cells = rows.nth(albania).locator("td").evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
     column = next(n for n, text in enumerate(cells) if text[:1].isdigit() and float(text.split()[0]) >= 50)
     chart.scroll_into_view_if_needed()
     plot = chart.locator(".nsewdrag").first.bounding_box()
     cell_width = plot["width"] / len(cells)
+    cell_height = plot["height"] / len(labels)
     with page.expect_navigation():
-        page.mouse.click(plot["x"] + cell_width * (column + 0.5), plot["y"] + 10)
+        page.mouse.click(plot["x"] + cell_width * (column + 0.5), plot["y"] + cell_height * (albania + 0.5))
     assert re.search(r"/review/scores/\d+/AL/verified/commitment/[A-Z]+-\d", page.url), page.url
     assert page.locator("h1").inner_text().startswith("Albania")
     assert page.locator(".entry-card a[href^='https://']").count() >= 1  # evidence links

@@ -486,6 +486,13 @@ SCHEMAS: dict[str, Schema] = {
             "reported": {"type": "integer", "minimum": 0},
             "applicable": {"type": "integer", "minimum": 0},
             "carried_from": _nullable(_string("The cycle a carried-forward status comes from.")),
+            "comparability_group": _nullable(
+                _string(
+                    "Scores of one cycle, level and subject may be compared only when this key is the same: the "
+                    "countries answer for the same commitments (the instruments counted, joined with '+'). There is "
+                    "no overall ranking across groups. Null where nothing applies."
+                )
+            ),
         },
         "One verified score of a published cycle.",
     ),

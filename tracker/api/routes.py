@@ -28,6 +28,7 @@ from ..permissions import public
 from ..plan_progress import counts_victims
 from ..plans.schema import Activity
 from ..public.plans import plan_view
+from ..services import scores as stored
 from ..services.plans import accepted_plan, accepted_plans
 from ..statistics.figures import public_figures
 from . import bp
@@ -491,6 +492,7 @@ def scores() -> Response:
     rows = published.scores(cycle.id if cycle else None, country.id if country else None, level)
     codes = {c.id: c.code for c in queries.countries()}
     page = rows[offset : offset + limit]
+    groups = stored.published_comparability() if page else {}
     following = None
     if offset + limit < len(rows):
         filters = {name: args[name] for name in ("cycle", "country", "level") if name in args}
@@ -510,6 +512,7 @@ def scores() -> Response:
                 "reported": s.reported,
                 "applicable": s.applicable,
                 "carried_from": s.carried_from,
+                "comparability_group": groups[s.cycle_id].key(codes[s.country_id], s.level, s.subject),
             }
             for s in page
         ],

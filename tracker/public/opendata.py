@@ -20,6 +20,7 @@ from ..exports import csv_response
 from ..installation import demonstration, demonstration_name
 from ..permissions import public
 from ..services.plans import accepted_plans
+from ..services.scores import published_comparability
 from ..statistics.figures import public_figures
 from . import bp
 
@@ -42,6 +43,11 @@ SCORE_COLUMNS = (
     ("conservative", "The conservative form: not reported counts as 0 (method 2); empty where not computed"),
     ("coverage", "Share of the applicable weight reported or carried forward, 0 to 100"),
     ("evidence_cycle", "The cycle(s) the counted evidence is from, newest first"),
+    (
+        "comparability_group",
+        "Scores of one cycle, level and subject may be compared only when this key is the same: the countries "
+        "answer for the same commitments (the instruments counted, joined with '+'). Empty where nothing applies",
+    ),
 )
 SENSITIVITY_COLUMNS = (
     ("cycle", "Reporting cycle name"),
@@ -79,8 +85,10 @@ ENTRY_COLUMNS = (
 
 
 def _score_rows() -> Iterator[dict[str, Any]]:
+    groups = published_comparability()
     for row in published.score_export_rows():
         values = row._asdict()
+        values["comparability_group"] = groups[row.cycle_id].key(row.country_code, row.level, row.subject)
         yield {
             name: (values[name].isoformat() if hasattr(values[name], "isoformat") else values[name])
             for name, _ in SCORE_COLUMNS

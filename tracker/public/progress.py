@@ -12,6 +12,7 @@ from .. import plan_progress, published, queries, uploads
 from ..current import framework_or_503
 from ..framework import Framework
 from ..permissions import public
+from ..scoring.comparability import peer_groups
 from ..scoring.example import worked_example
 from ..security import draws_charts
 from ..services import scores as stored
@@ -192,6 +193,12 @@ def methodology():  # type: ignore[no-untyped-def]
         example=worked_example(framework),
         kind_labels={k.id: k.label for k in framework.methodology.evidence.kinds},
         set_sizes=sorted({len(framework.applicable_commitments(c.code)) for c in framework.countries} - {0}),
+        peer_groups=peer_groups(
+            {c.code: [m.id for m in framework.applicable_commitments(c.code)] for c in framework.countries},
+            {c.id: framework.instrument_of[c.id].id for c in framework.commitments},
+            {i.id: i.short_title for i in framework.instruments},
+        ),
+        country_names={c.code: c.name for c in framework.countries},
         cycle_methods=[(c, framework_of(c).methodology) for c in cycles],
         sensitivity_cycle=latest,
         sensitivity=[r for r in published.sensitivity_rows(latest.id) if r.level != "focus-area"] if latest else [],

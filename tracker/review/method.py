@@ -68,7 +68,6 @@ def replies(cycle_id: int):  # type: ignore[no-untyped-def]
 def findings(cycle_id: int):  # type: ignore[no-untyped-def]
     """The cycle's findings, and the form to record one with its source."""
     cycle = _cycle_or_404(cycle_id)
-    method = services.framework_of(cycle).methodology
     status = 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -91,6 +90,11 @@ def findings(cycle_id: int):  # type: ignore[no-untyped-def]
         except services.DomainError as error:
             flash(str(error), "error")
             status = 400
+    return findings_page(cycle), status
+
+
+def findings_page(cycle, withdrawing: int | None = None) -> str:  # type: ignore[no-untyped-def]
+    method = services.framework_of(cycle).methodology
     return render_template(
         "review/findings.html",
         cycle=cycle,
@@ -99,8 +103,30 @@ def findings(cycle_id: int):  # type: ignore[no-untyped-def]
         findings=queries.findings(cycle.id),
         countries=queries.countries(),
         form=ActionForm(),
-        posted=request.form,
-    ), status
+        posted=request.form if withdrawing is None else {},
+        withdrawing=withdrawing,
+        withdrawal_reason=request.form.get("reason", "") if withdrawing is not None else "",
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/findings/<int:finding_id>/withdraw")
+@roles_required(*STAFF)
+def withdraw_finding(cycle_id: int, finding_id: int):  # type: ignore[no-untyped-def]
+    """Withdraw a finding with its reason; a refused one keeps the reason typed on the page."""
+    cycle = _cycle_or_404(cycle_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not any(f.id == finding_id for f in queries.findings(cycle.id)):
+        abort(404)
+    try:
+        services.withdraw_finding(finding_id, request.form.get("reason", ""), _actor())
+    except services.NotFound:
+        abort(404)
+    except services.DomainError as error:
+        flash(str(error), "error")
+        return findings_page(cycle, withdrawing=finding_id), 400
+    flash("The finding is withdrawn and the country's scores are recomputed; the explanation says why.", "success")
+    return redirect(url_for("review.findings", cycle_id=cycle.id))
 
 
 @bp.post("/cycles/<int:cycle_id>/reply-deadline")

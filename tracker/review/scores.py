@@ -121,11 +121,18 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
 @bp.get("/scorecards/")
 @roles_required(*STAFF)
 def scorecards():  # type: ignore[no-untyped-def]
+    cycles, countries = queries.cycles_by_period(), queries.countries()
+    groups = {  # each cycle's peer groups: overall scores compare only within one
+        cycle.id: stored.comparability_groups(services.framework_of(cycle), cycle, countries) for cycle in cycles
+    }
     return render_template(
         "review/scorecards.html",
-        cycles=queries.cycles_by_period(),
-        countries=queries.countries(),
+        cycles=cycles,
+        countries=countries,
         overall=queries.overall_scores(),
+        groups=groups,
+        legends=(legends := {c: sorted(set(g.values()), key=lambda g: g.mark.rjust(3)) for c, g in groups.items()}),
+        several_groups=any(len(groups) > 1 for groups in legends.values()),
     )
 
 

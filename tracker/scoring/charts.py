@@ -43,6 +43,15 @@ class Cell:
     thin: bool = False  # an area score resting on fewer commitments than the crosswalk's minimum
 
 
+@dataclass(frozen=True)
+class RowGroup:
+    """A row's comparability group, as a heatmap marks it (see ``scoring.comparability``)."""
+
+    mark: str
+    label: str
+
+
+NO_GROUP = "No commitment applies: nothing to compare"
 THIN_MARK = "*"  # beside the score of a thin area score, in the chart and its table
 
 
@@ -80,14 +89,29 @@ def heatmap(
     cells: dict[tuple[int, int], Cell],
     *,
     column_hints: Sequence[str] | None = None,
+    row_groups: Sequence[RowGroup | None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A rows × columns heatmap: scored cells on the Viridis scale, N/A and NR as their own layers."""
+    """A rows × columns heatmap: scored cells on the Viridis scale, N/A and NR as their own layers.
+
+    ``row_groups``: each row's comparability group (rows already in group order). With more than one
+    group, each row's label carries its group's mark, a line separates the groups, and the table
+    lists the groups so that no one reads a column as a ranking across them."""
     empty = Cell("not-reported")
+    groups = list(row_groups) if row_groups else [None] * len(rows)
+    several = len({g.mark if g else None for g in groups}) > 1
+    names = list(rows)  # the table's labels; its group rows carry the marks
+    if several:
+        rows = [f"{row} [{g.mark if g else '–'}]" for row, g in zip(rows, groups, strict=True)]
 
     def grid(pick: Any) -> list[list[Any]]:
         return [[pick(cells.get((r, c), empty), r, c) for c in range(len(columns))] for r in range(len(rows))]
 
-    hovers = grid(lambda cell, r, c: hover_text(rows[r], column_hints[c] if column_hints else columns[c], cell))
+    hovers = grid(
+        lambda cell, r, c: (
+            hover_text(names[r], column_hints[c] if column_hints else columns[c], cell)
+            + (f"<br>Group {_escape(groups[r].mark)}: {_escape(groups[r].label)}" if several and groups[r] else "")
+        )
+    )
     links = grid(lambda cell, r, c: cell.link or "")
     common = {
         "type": "heatmap",
@@ -148,12 +172,34 @@ def heatmap(
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
     }
     layout["xaxis"]["automargin"] = True
+    if several:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": r - 0.5,
+                "y1": r - 0.5,
+                "line": {"color": "#212529", "width": 3},
+            }
+            for r in range(1, len(rows))
+            if (groups[r].mark if groups[r] else None) != (groups[r - 1].mark if groups[r - 1] else None)
+        ]
+    legend: list[dict[str, str]] = []
+    for g in groups:
+        entry = {"mark": g.mark, "label": g.label} if g else {"mark": "–", "label": NO_GROUP}
+        if several and entry not in legend:
+            legend.append(entry)
     table = {
         "caption": title,
+        "groups": legend,
         "columns": list(column_hints or columns),
         "rows": [
             {
-                "label": rows[r],
+                "label": names[r],
+                "group": (groups[r].mark if groups[r] else "–") if several else None,
                 "cells": [
                     {
                         "text": cell_text(cell := cells.get((r, c), empty)),
@@ -177,7 +223,7 @@ def trend(
     """Scores across cycles, one line per series (the country on each basis, the regional average)."""
     data = []
     for n, (name, values) in enumerate(series):
-        average = name.lower().startswith("regional")
+        average = name.lower().startswith(("regional", "average"))
         data.append(
             {
                 "type": "scatter",

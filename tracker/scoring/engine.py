@@ -61,6 +61,7 @@ class FindingFacts:
     locator: str  # where in it, or a link
     brought_by: str  # who brought it to the secretariat
     finding_id: int | None = None
+    withdrawn: str | None = None  # why and when the secretariat withdrew it: then it never fires
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,8 @@ def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict
         cap = bands[negative.rating_cap].label
         if negative.trigger == "finding":
             found = sorted(
-                (f for f in facts.findings if f.indicator == negative.id), key=lambda f: (f.finding_id or 0, f.title)
+                (f for f in facts.findings if f.indicator == negative.id and f.withdrawn is None),
+                key=lambda f: (f.finding_id or 0, f.title),
             )
             if not found:
                 continue
@@ -282,14 +284,25 @@ def _triggered_negatives(method: Methodology, facts: CountryFacts, current: dict
     return triggered
 
 
-def _context_rules(method: Methodology, commitment_id: str, entry: EntryFacts | None) -> list[Rule]:
+def _context_rules(
+    method: Methodology, commitment_id: str, entry: EntryFacts | None, findings: tuple[FindingFacts, ...] = ()
+) -> list[Rule]:
     """What the country reported of a finding-triggered indicator's figure: context, said without
-    the count (it may count a few victims); an absent figure is unknown, never zero."""
+    the count (it may count a few victims); an absent figure is unknown, never zero. And every
+    withdrawn finding of the indicator: a correction is said where the penalty was."""
     rules = []
     labels = {i.id: i.label for i in method.indicators}
     for negative in method.negative_indicators:
         if negative.trigger != "finding" or negative.commitment != commitment_id:
             continue
+        for f in (f for f in findings if f.indicator == negative.id and f.withdrawn is not None):
+            rules.append(
+                Rule(
+                    "finding-withdrawn",
+                    f"A finding from “{f.title}” ({f.locator}), brought by {f.brought_by}, was withdrawn by the "
+                    f"secretariat ({f.withdrawn}). It no longer triggers “{negative.label}”.",
+                )
+            )
         figure = labels.get(negative.indicator, negative.indicator)
         value = entry.figures.get(negative.indicator) if entry is not None else None
         said = (
@@ -392,7 +405,7 @@ def _score_commitment(
                 None,
                 (
                     Rule("carry-limit" if "older than" in reason else "not-reported", text),
-                    *_context_rules(method, commitment_id, current),
+                    *_context_rules(method, commitment_id, current, facts.findings),
                     *(n.rule for n in mine),
                 ),
                 weight=weight,
@@ -465,7 +478,7 @@ def _score_commitment(
                 f"Weight {weight}.",
             )
         )
-    rules.extend(_context_rules(method, commitment_id, current))
+    rules.extend(_context_rules(method, commitment_id, current, facts.findings))
     score, rating_cap, penalties = _apply_negatives(method, score, mine)
     rules.extend(n.rule for n in mine)
     return Score(

@@ -22,7 +22,7 @@ from .accounts import (
     unlock_user,
 )
 from .errors import DomainError, StaleVersion
-from .findings import record_finding
+from .findings import record_finding, withdraw_finding
 from .framework import FrameworkLoadResult, framework_of, store_framework
 from .replies import answer_reply, close_replies, reassess, reply_to_assessment, set_reply_deadline
 from .reporting import (
@@ -61,6 +61,7 @@ __all__ = [
     "close_replies",
     "reassess",
     "record_finding",
+    "withdraw_finding",
     "reply_to_assessment",
     "set_reply_deadline",
     "create_cycle",

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from .. import queries
+from .. import published, queries
 from ..database import utcnow
 from ..framework import Framework
 from ..framework.schema import Commitment as FrameworkCommitment
@@ -44,8 +44,9 @@ from ..models import (
     ScoreRecompute,
     StoredScore,
 )
-from ..scoring import BASES, CountryFacts, EntryFacts, FindingFacts, Score, score_country
+from ..scoring import BASES, CountryFacts, EntryFacts, FindingFacts, Score, comparability, score_country
 from ..scoring import charts as chartlib
+from ..scoring.comparability import PeerGroup
 
 SCORED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 ROW_FIELDS = (
@@ -185,7 +186,12 @@ def _findings(session: Session, country_ids: set[int] | None) -> dict[tuple[int,
         statement = statement.where(Finding.country_id.in_(country_ids))
     found: dict[tuple[int, int], list[FindingFacts]] = defaultdict(list)
     for f in session.execute(statement).scalars():
-        found[(f.cycle_id, f.country_id)].append(FindingFacts(f.indicator, f.title, f.locator, f.brought_by, f.id))
+        withdrawn = (
+            f"on {f.withdrawn_at:%Y-%m-%d}, because: {f.withdrawal_reason}" if f.withdrawn_at is not None else None
+        )
+        found[(f.cycle_id, f.country_id)].append(
+            FindingFacts(f.indicator, f.title, f.locator, f.brought_by, f.id, withdrawn)
+        )
     return {key: tuple(value) for key, value in found.items()}
 
 
@@ -651,7 +657,8 @@ def rebuild_charts(
     )  # plain rows, not ORM objects: tens of thousands at scale, and only read
     by_key = {(s.cycle_id, s.country_id, s.basis, s.level, s.subject): s for s in scores}
     figures: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-    averages: dict[tuple[int, str, str], float | None] = {}  # regional averages: the same for every audience
+    averages: dict[tuple[int, str, str, tuple[int, ...]], float | None] = {}  # peers' averages: for every audience
+    peer_sets: dict[tuple[int, str | None], dict[str, PeerGroup]] = {}
     for audience in (STAFF_CHARTS, PUBLIC_CHARTS):
         seen = [c for c in cycles if audience.sees(c)]
         for cycle in seen:
@@ -664,7 +671,9 @@ def rebuild_charts(
         if seen:
             for country in countries:
                 figures.update(
-                    _country_figures(audience, framework_of, seen, redraw, country, countries, by_key, averages)
+                    _country_figures(
+                        audience, framework_of, seen, redraw, country, countries, by_key, (averages, peer_sets)
+                    )
                 )
     existing = {
         key: (text, table)
@@ -707,6 +716,7 @@ _CHART_COLUMNS = (
 )
 
 
+PEER_AVERAGE = "Average of comparable countries"  # those scored on the same commitments, never the whole region
 INSUFFICIENT = "insufficient reporting"  # a scored cell below the coverage threshold has no band
 REGION_VIEWS = ("focus-areas", "commitments")  # the heatmaps of a cycle and basis, as _region_figures draws them
 
@@ -774,8 +784,12 @@ def _region_figures(
     minimum = {"focus-area": framework.minimum_area_commitments, "commitment": 0}
     basis_word = "verified" if basis == "verified" else "self-reported"
     cycle_id, link = cycle.id, audience.link
+    groups = comparability_groups(framework, cycle, countries)
+    by_group = sorted(range(len(countries)), key=lambda n: _group_order(groups, countries[n].code))
+    countries = [countries[n] for n in by_group]  # comparable countries side by side, in name order within
     rows = [(country.id, country.code) for country in countries]  # ORM attributes read once, not per cell
     names = country_labels(cycle, countries)
+    row_groups = [_row_group(groups.get(code)) for _, code in rows]
     figures = {}
     for view, (level, subjects, column_title) in views.items():
         cells = {}
@@ -790,8 +804,71 @@ def _region_figures(
             columns,
             cells,
             column_hints=[name for _, name in subjects],
+            row_groups=row_groups,
         )
     return figures
+
+
+def comparability_groups(
+    framework: Framework, cycle: ReportingCycle, countries: Iterable[Country], within: Iterable[str] | None = None
+) -> dict[str, PeerGroup]:
+    """Each country's peer group in a cycle: those scored on the same commitments (overall, or within
+    ``within``, e.g. a focus area's commitments), as the scores were computed (on the cycle's last day)."""
+    applicable = {
+        c.code: [m.id for m in framework.applicable_commitments(c.code, on=cycle.period_end)] for c in countries
+    }
+    instrument_of = {c.id: framework.instrument_of[c.id].id for c in framework.commitments}
+    names = {i.id: i.short_title for i in framework.instruments}
+    return comparability.group_of(
+        comparability.peer_groups(applicable, instrument_of, names, set(within) if within is not None else None)
+    )
+
+
+class Comparability:
+    """The key of each score's peer group in one cycle, for the open data and the API: scores with the
+    same key (same cycle, level and subject) may be compared; others may not. Groups are computed once
+    per cycle and focus area."""
+
+    def __init__(self, framework: Framework, cycle: ReportingCycle, countries: Iterable[Country]) -> None:
+        self.framework, self.cycle, self.countries = framework, cycle, list(countries)
+        self._groups: dict[str | None, dict[str, PeerGroup]] = {}
+
+    def _group(self, code: str, area: str | None) -> PeerGroup | None:
+        if area not in self._groups:
+            within = [c.id for c in self.framework.commitments_by_focus_area.get(area, ())] if area else None
+            self._groups[area] = comparability_groups(self.framework, self.cycle, self.countries, within)
+        return self._groups[area].get(code)
+
+    def key(self, code: str, level: str, subject: str) -> str | None:
+        """None where nothing applies; an instrument's (or a commitment's) signatories all share its key."""
+        overall = self._group(code, None)
+        if overall is None:
+            return None
+        if level == "overall":
+            return overall.key
+        if level == "focus-area":
+            group = self._group(code, subject)
+            return group.key if group else None
+        if level == "instrument":
+            return subject if any(self.framework.instrument_of[c].id == subject for c in overall.commitments) else None
+        return self.framework.instrument_of[subject].id if subject in overall.commitments else None
+
+
+def published_comparability() -> dict[int, Comparability]:
+    """Peer groups of every published cycle, by cycle id, each with its pinned framework."""
+    from .framework import framework_of  # as recompute_stored does: the engine's callers pass their own
+
+    countries = queries.countries()
+    return {cycle.id: Comparability(framework_of(cycle), cycle, countries) for cycle in published.cycles()}
+
+
+def _group_order(groups: dict[str, PeerGroup], code: str) -> tuple[int, str]:
+    group = groups.get(code)
+    return (0, group.mark.rjust(3)) if group else (1, "")
+
+
+def _row_group(group: PeerGroup | None) -> chartlib.RowGroup | None:
+    return chartlib.RowGroup(group.mark, group.label) if group else None
 
 
 def _country_figures(
@@ -802,16 +879,28 @@ def _country_figures(
     country: Country,
     countries: list[Country],
     by_key: dict[tuple[int, int, str, str, str], Any],
-    averages: dict[tuple[int, str, str], float | None],
+    caches: tuple[dict[tuple[int, str, str, tuple[int, ...]], float | None], dict[tuple[int, str | None], Any]],
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    averages, peer_sets = caches
+
     def value(cycle_id: int, country_id: int, basis: str, level: str, subject: str) -> float | None:
         score = by_key.get((cycle_id, country_id, basis, level, subject))
         return score.score if score is not None and score.state == "scored" else None
 
-    def average(cycle_id: int, level: str, subject: str) -> float | None:
-        key = (cycle_id, level, subject)
-        if key not in averages:  # once per rebuild, not once per country: countries² otherwise
-            values = [v for c in countries if (v := value(cycle_id, c.id, "verified", level, subject)) is not None]
+    def peers(cycle: ReportingCycle, area: str | None = None) -> tuple[int, ...]:
+        """The countries scored on the same commitments as this one (within a focus area when given)."""
+        key = (cycle.id, area)
+        if key not in peer_sets:
+            framework = framework_of(cycle)
+            within = [c.id for c in framework.commitments_by_focus_area[area]] if area else None
+            peer_sets[key] = comparability_groups(framework, cycle, countries, within)
+        group = peer_sets[key].get(country.code)
+        return tuple(sorted(c.id for c in countries if group and c.code in group.members))
+
+    def average(cycle: ReportingCycle, level: str, subject: str, among: tuple[int, ...]) -> float | None:
+        key = (cycle.id, level, subject, among)
+        if key not in averages:  # once per rebuild and peer group, not once per country: countries² otherwise
+            values = [v for c in among if (v := value(cycle.id, c, "verified", level, subject)) is not None]
             averages[key] = round(sum(values) / len(values), 2) if values else None
         return averages[key]
 
@@ -826,17 +915,17 @@ def _country_figures(
                     (labels[basis], [value(c.id, country.id, basis, "overall", "") for c in cycles])
                     for basis in audience.bases
                 ),
-                ("Regional average (verified)", [average(c.id, "overall", "") for c in cycles]),
+                (PEER_AVERAGE + " (verified)", [average(c, "overall", "", peers(c)) for c in cycles]),
             ],
         )
     for cycle in (c for c in cycles if c.id in redraw.comparisons):
         areas = framework_of(cycle).focus_areas
         figures[comparison_key(cycle.id, country.id, audience.prefix)] = chartlib.comparison(
-            f"{country.name} beside the regional average, {cycle.name} (verified)",
+            f"{country.name} beside comparable countries, {cycle.name} (verified)",
             [a.name for a in areas],
             [
                 (country.name, [value(cycle.id, country.id, "verified", "focus-area", a.id) for a in areas]),
-                ("Regional average", [average(cycle.id, "focus-area", a.id) for a in areas]),
+                (PEER_AVERAGE, [average(cycle, "focus-area", a.id, peers(cycle, a.id)) for a in areas]),
             ],
         )
     return figures
