@@ -27,9 +27,12 @@ from tracker.audit import ChainBreak, verify_chain
 from tracker.demo import (
     DEMO_ACCOUNTS,
     DEMO_COUNTRIES,
+    DEMO_COUNTRIES_FILE,
     DEMO_CYCLES,
     DEMO_MARKER,
     DEMO_PASSWORD,
+    DEMO_PLAN_COUNTRIES,
+    DEMO_PLANS_TO_REVIEW,
     DEMO_REMOTE_ADDR,
     DEMO_SECRETARIAT,
     DemoError,
@@ -51,6 +54,7 @@ from tracker.models import (
     ReportingCycle,
     ReportState,
     ReviewComment,
+    Role,
     StoredScore,
     User,
 )
@@ -114,11 +118,27 @@ def real_framework() -> Framework:
     return load_framework(COMMITMENTS_DIR)
 
 
+@pytest.fixture(scope="module")
+def demo_framework() -> Framework:
+    """The framework a demonstration installation scores with: the real one and the fictional countries."""
+    return load_framework(COMMITMENTS_DIR, DEMO_COUNTRIES_FILE)
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def seeded(request, tmp_path_factory, real_framework, demo_hash) -> Iterator[Seeded]:
     """An empty database, then the demonstration seeded into it with the default seed."""
     with database(request.param, tmp_path_factory.mktemp("seeded")) as url, framework_app(url, real_framework) as app:
         yield seed_into(app, 2002, demo_hash)
+
+
+def seeded_demo(backend: str, tmp_path_factory: pytest.TempPathFactory, demo_hash: str) -> Iterator[Flask]:
+    """A demonstration seeded with the default seed, for a module's fixture whose tests only read it."""
+    with (
+        database(backend, tmp_path_factory.mktemp("demo")) as url,
+        framework_app(url, load_framework(COMMITMENTS_DIR)) as app,
+    ):
+        seed_into(app, 2002, demo_hash)
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +253,23 @@ def test_seeding_an_empty_database_creates_accounts_cycles_and_reports(seeded):
         assert [c.is_published for c in cycles] == [True, False, False]
 
 
+def reassessments(app: Flask) -> set[tuple[str, int]]:
+    """(country, revision) of the revisions the secretariat made by changing an assessment after a reply."""
+    with app.app_context():
+        ids = [
+            int(i)
+            for i in db.session.execute(
+                select(AuditEvent.object_id).where(AuditEvent.action == "assessment_changed")
+            ).scalars()
+        ]
+        rows = db.session.execute(
+            select(Country.code, Report.revision)
+            .join(Country, Country.id == Report.country_id)
+            .where(Report.id.in_(ids))
+        ).all()
+        return {(code, revision) for code, revision in rows}
+
+
 def test_the_reports_are_in_every_state_cycle_by_cycle(seeded):
     rows = reports(seeded.app)
     latest = {}
@@ -241,10 +278,14 @@ def test_the_reports_are_in_every_state_cycle_by_cycle(seeded):
     first, second, third = (c.name for c in DEMO_CYCLES)
     assert {state for *_, state in rows} == set(ReportState)
 
-    # 2003: every country accepted; one accepted report amended, and the amendment accepted too
+    # 2003: every country accepted; one accepted report amended, and the amendment accepted too; one
+    # assessment changed in answer to a government's reply (a revision of its own)
     assert {country for cycle, country, *_ in rows if cycle == first} == set(DEMO_COUNTRIES)
     assert {state for cycle, *_, state in rows if cycle == first} == {ReportState.ACCEPTED}
-    amended = [(country, revision) for cycle, country, revision, _ in rows if cycle == first and revision > 1]
+    reassessed = reassessments(seeded.app)
+    revised = {(country, revision) for cycle, country, revision, _ in rows if cycle == first and revision > 1}
+    assert len(reassessed) == 1 and reassessed <= revised
+    amended = sorted(revised - reassessed)
     assert len(amended) == 1 and amended[0][1] == 2
 
     # 2004: most accepted, one returned, one waiting for review, one draft
@@ -266,7 +307,15 @@ def test_the_reports_are_in_every_state_cycle_by_cycle(seeded):
 
 def test_the_amendment_links_back_and_corrects_figures(seeded):
     with seeded.app.app_context():
-        amendment = db.session.execute(select(Report).where(Report.revision == 2)).scalar_one()
+        reassessed = {
+            int(i)
+            for i in db.session.execute(
+                select(AuditEvent.object_id).where(AuditEvent.action == "assessment_changed")
+            ).scalars()
+        }
+        amendment = db.session.execute(
+            select(Report).where(Report.revision == 2, Report.id.not_in(reassessed))
+        ).scalar_one()
         original = amendment.amends
         assert original.revision == 1 and original.state is ReportState.ACCEPTED
         assert amendment.state is ReportState.ACCEPTED
@@ -277,7 +326,7 @@ def test_the_amendment_links_back_and_corrects_figures(seeded):
         assert all("Corrected in revision 2" in e.narrative for e in amendment.entries if e.commitment.code in changed)
 
 
-def test_entries_are_complete_documented_and_progress_plausibly(seeded, real_framework):
+def test_entries_are_complete_documented_and_progress_plausibly(seeded, real_framework, demo_framework):
     method = real_framework.methodology
     levels = [level.id for level in method.status_levels]
     needs_evidence_above = levels.index(method.evidence.required_above)
@@ -303,9 +352,9 @@ def test_entries_are_complete_documented_and_progress_plausibly(seeded, real_fra
         # a draft in progress has entries still to fill in
         assert any(e.reported_status is None for e in entries if e.report.state is ReportState.DRAFT)
 
-        # countries get entries only for what they had signed: Moldova and Romania not the Tirana Statement
+        # countries get entries only for what they had "signed" in the demonstration
         for entry in entries:
-            signed = {c.id for c in real_framework.applicable_commitments(entry.report.country.code)}
+            signed = {c.id for c in demo_framework.applicable_commitments(entry.report.country.code)}
             assert entry.commitment.code in signed | programme
 
         # a status rises by at most one level from one cycle to the next
@@ -484,11 +533,18 @@ def test_seeding_is_refused_in_production(app):
 
 def test_accounts_of_the_older_demo_seed_are_kept(tmp_path, real_framework, demo_hash):
     """A database where the older ``flask demo seed`` made four accounts gets the rest, and the story.
+    The older seed's focal points of real countries are disabled, with the reason in the audit trail:
+    the demonstration names no real government.
 
     SQLite only: what is tested is the seed's own logic, and a full seed is slow."""
     from tracker.audit import Actor
 
-    older = [a for a in DEMO_ACCOUNTS if a[0].split("@")[0] in ("admin", "secretariat", "albania", "serbia")]
+    older = [
+        ("admin@demo.example", "Demo Administrator", Role.ADMIN, None),
+        (DEMO_SECRETARIAT, "Demo Secretariat", Role.SECRETARIAT, None),
+        ("albania@demo.example", "Demo Focal Point, Albania", Role.FOCAL_POINT, "AL"),
+        ("serbia@demo.example", "Demo Focal Point, Serbia", Role.FOCAL_POINT, "RS"),
+    ]
     with framework_app(f"sqlite:///{tmp_path / 'older.db'}", real_framework) as app:
         with app.app_context(), fast_hashing(demo_hash):
             ids = {
@@ -497,11 +553,23 @@ def test_accounts_of_the_older_demo_seed_are_kept(tmp_path, real_framework, demo
             }
             assert not demo_present(db.session)
         result = seed_into(app, 2002, demo_hash)
-        assert result.summary.created and result.summary.users == len(DEMO_ACCOUNTS)
+        assert result.summary.created
         with app.app_context():
             kept = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(ids))).all())
             assert kept == ids
-            assert services.log_in("albania@demo.example", DEMO_PASSWORD, "127.0.0.1") is not None
+            assert services.log_in(DEMO_SECRETARIAT, DEMO_PASSWORD, "127.0.0.1") is not None
+            assert services.log_in("albania@demo.example", DEMO_PASSWORD, "127.0.0.1") is None
+            active = dict(db.session.execute(select(User.email, User.is_active).where(User.email.in_(ids))).all())
+            assert active == {"admin@demo.example": True, DEMO_SECRETARIAT: True} | {
+                "albania@demo.example": False,
+                "serbia@demo.example": False,
+            }
+            disabled = db.session.execute(
+                select(AuditEvent.object_id, AuditEvent.reason).where(AuditEvent.action == "user_disabled")
+            ).all()
+            assert {int(i) for i, _ in disabled} == {ids["albania@demo.example"], ids["serbia@demo.example"]}
+            assert all("real country" in reason for _, reason in disabled)
+            assert not db.session.execute(select(Report).join(Country).where(Country.code.in_(["AL", "RS"]))).first()
             assert demo_present(db.session)
     assert DEMO_MARKER not in ids
 
@@ -691,30 +759,31 @@ def test_no_anonymous_response_gives_the_value_of_an_entry_figure_that_counts_vi
 
 
 def test_the_demo_plans_are_accepted_illustrative_and_reported_on(seeded):
-    """Albania's and North Macedonia's illustrative plans, accepted before the first cycle; their reports
-    give progress that only moves forward, and entries cite the activities implementing them. Serbia's,
-    also illustrative, is submitted and waits for the secretariat: not public, no progress reported."""
+    """Brenmoor's and Dunvale's illustrative (and fictional) plans, accepted before the first cycle; their
+    reports give progress that only moves forward, and entries cite the activities implementing them.
+    Kestrel Reach's, also illustrative, is submitted and waits for the secretariat: not public, no progress
+    reported."""
     from tracker.models import ActivityCitation, ActivityProgress, NationalPlan
     from tracker.services.plans import plan_of
 
     ladder = ("not-started", "under-way", "delayed", "completed")
     with seeded.app.app_context():
         every = {p.country.code: p for p in db.session.execute(select(NationalPlan)).scalars()}
-        assert set(every) == {"AL", "MK", "RS"}
+        assert set(every) == set(DEMO_PLAN_COUNTRIES) | set(DEMO_PLANS_TO_REVIEW) == {"QM", "QT", "QV"}
         assert all(p.illustrative and p.revision == 1 for p in every.values())
-        waiting = every.pop("RS")
+        waiting = every.pop("QV")
         plans = every
         assert all(p.state is ReportState.ACCEPTED for p in plans.values())
-        assert waiting.state is ReportState.SUBMITTED and waiting.accepted_at is None and waiting.activity_count == 9
+        assert waiting.state is ReportState.SUBMITTED and waiting.accepted_at is None and waiting.activity_count == 13
         events = db.session.execute(
             select(AuditEvent.action, AuditEvent.actor_email, AuditEvent.object_id).where(
                 AuditEvent.object_type == "national_plan"
             )
         ).all()
         assert ("plan_accepted", DEMO_SECRETARIAT) in {e[:2] for e in events}
-        assert ("plan_submitted", "albania@demo.example") in {e[:2] for e in events}
+        assert ("plan_submitted", "brenmoor@demo.example") in {e[:2] for e in events}
         assert [e[:2] for e in events if str(e.object_id) == str(waiting.id) and e.action != "plan_imported"] == [
-            ("plan_submitted", "serbia@demo.example")
+            ("plan_submitted", "kestrel-reach@demo.example")
         ]
         first_report = db.session.execute(select(func.min(AuditEvent.id)).where(AuditEvent.action == "report_started"))
         last_plan = db.session.execute(select(func.max(AuditEvent.id)).where(AuditEvent.action == "plan_accepted"))
@@ -744,13 +813,13 @@ def test_the_demo_plans_are_accepted_illustrative_and_reported_on(seeded):
         ).all()
         assert {report_id for _, report_id in cited} >= {r.id for r in reports_with_progress if r.revision == 1}
     [line] = [line for line in seeded.summary.lines() if line.startswith("National Plans of Action")]
-    assert "AL: 13 activities, accepted" in line and "RS: 9 activities, submitted" in line
+    assert "QM: 13 activities, accepted" in line and "QV: 13 activities, submitted" in line
     assert line.endswith("; 1 waiting for the secretariat's review") and seeded.summary.plans_to_review == 1
 
     client = seeded.app.test_client()
-    assert client.get("/countries/AL/plan").status_code == 200
-    assert client.get("/countries/RS/plan").status_code == 404
-    assert client.get("/countries/RS/plan.yaml").status_code == 404
+    assert client.get("/countries/QM/plan").status_code == 200
+    assert client.get("/countries/QV/plan").status_code == 404
+    assert client.get("/countries/QV/plan.yaml").status_code == 404
     client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
     queue = client.get("/review/").get_data(as_text=True)
     assert "1 to review" in queue

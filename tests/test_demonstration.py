@@ -15,29 +15,24 @@ import pytest
 from sqlalchemy import select
 
 from config import ProductionConfig
-from tests.conftest import BACKENDS, COMMITMENTS_DIR
-from tests.test_demo import database, demo_hash, framework_app, seed_into  # noqa: F401  (demo_hash: a fixture)
+from tests.conftest import BACKENDS
+from tests.test_demo import demo_hash, seeded_demo  # noqa: F401  (demo_hash: a fixture)
 from tracker.audit import Actor
 from tracker.demo import DEMO_MARKER
 from tracker.extensions import db
-from tracker.framework import load_framework
 from tracker.installation import HEADER, WATERMARK
 from tracker.models import AuditEvent, Installation, Role
 from tracker.services.installation import mark_demonstration_data
-
-API = "/api/v1"
-DATASETS = ("scores", "entries", "statistics", "baseline")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo(request, tmp_path_factory, demo_hash) -> Iterator:  # noqa: F811
     """A demonstration seeded once per backend; the tests only read it."""
-    with (
-        database(request.param, tmp_path_factory.mktemp("flag")) as url,
-        framework_app(url, load_framework(COMMITMENTS_DIR)) as app,
-    ):
-        seed_into(app, 2002, demo_hash)
-        yield app
+    yield from seeded_demo(request.param, tmp_path_factory, demo_hash)
+
+
+API = "/api/v1"
+DATASETS = ("scores", "entries", "statistics", "baseline")
 
 
 def api_urls(client) -> list[str]:
@@ -84,8 +79,8 @@ def test_every_export_row_of_a_demo_carries_the_flag_and_its_name_says_so(demo):
         assert document.headers["Content-Disposition"] == f'inline; filename="demonstration-{name}.json"'
         assert document.json["demonstration"] is True
         assert {row["demonstration"] for row in document.json["rows"]} == {name != "baseline"}
-    plan = client.get("/countries/AL/plan.yaml")
-    assert 'filename="demonstration-AL-national-plan-rev' in plan.headers["Content-Disposition"]
+    plan = client.get("/countries/QM/plan.yaml")
+    assert 'filename="demonstration-QM-national-plan-rev' in plan.headers["Content-Disposition"]
 
 
 def test_the_secretariat_export_is_marked_too(demo):
@@ -99,7 +94,7 @@ def test_the_secretariat_export_is_marked_too(demo):
 
 def test_charts_and_pages_carry_a_visible_mark(demo):
     client = demo.test_client()
-    for url in ("/", "/progress/", "/countries/AL/"):
+    for url in ("/", "/progress/", "/countries/QM/"):
         page = client.get(url).get_data(as_text=True)
         assert "Demonstration data — not real reports." in page, url
         figures = [json.loads(text) for text in _split_script(page)]

@@ -21,10 +21,17 @@ framework_cli = AppGroup("framework", help="Validate and load the commitment fra
 
 
 def _validated(directory: str | None) -> tuple[Path, Framework]:
-    """The directory (default: the configured one) and its framework; exit 1 listing every problem."""
+    """The directory (default: the configured one) and its framework; exit 1 listing every problem.
+
+    On an installation that holds demonstration data the demonstration's fictional countries join it
+    (``demo_countries.yaml``): loading the framework again must not drop the countries its cycles score.
+    """
+    from .demo import DEMO_COUNTRIES_FILE
+    from .installation import demonstration_flag
+
     path = Path(directory or current_app.config["COMMITMENTS_DIR"])
     try:
-        return path, load_framework(path)
+        return path, load_framework(path, DEMO_COUNTRIES_FILE if demonstration_flag(db.session) else None)
     except FrameworkError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

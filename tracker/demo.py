@@ -1,4 +1,4 @@
-"""Demonstration data: three annual reporting cycles (2003 to 2005) for eight countries.
+"""Demonstration data: three annual reporting cycles (2003 to 2005) for eight fictional countries.
 
 ``seed_demo`` plays the cycles through the same operations the web pages call (``tracker.services``),
 never through raw inserts, so the audit trail, the stored scores and the notifications are exactly
@@ -6,13 +6,16 @@ what real use produces. Every choice comes from ``random.Random(seed)``: two run
 give the same statuses, narratives, figures, evidence and review decisions; only the timestamps,
 which the services take from the clock, differ.
 
-The institutions are modelled on those of the time (ministries, national co-ordinators, IOM, OSCE,
-UNICEF and NGO shelters); the documents, numbers and figures are invented, and every web address is
-under the reserved ``.example`` top-level domain (RFC 2606), so no link points anywhere real.
+Every country of the demonstration is fictional (``demo_countries.yaml``: codes from the ISO 3166-1
+user-assigned range, "signatures" of the real instruments that exist in the demonstration only), and so
+is every ministry, NGO, international office, law and person its texts name; the documents, numbers and
+figures are invented, and every web address is under the reserved ``.example`` top-level domain
+(RFC 2606), so no link points anywhere real. Real countries get no report, score, statistic or plan.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import random
@@ -30,7 +33,7 @@ from sqlalchemy.orm import Session, scoped_session
 from . import services
 from .audit import Actor
 from .extensions import db
-from .framework import Framework
+from .framework import Framework, fictional
 from .models import (
     ActivityProgress,
     Commitment,
@@ -39,6 +42,7 @@ from .models import (
     FrameworkVersion,
     IndicatorValue,
     NationalPlan,
+    ReplyDecision,
     Report,
     ReportingCycle,
     ReportState,
@@ -62,24 +66,25 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str | None], ...] = (
     ("admin@demo.example", "Demo Administrator", Role.ADMIN, None),
     (DEMO_SECRETARIAT, "Demo Secretariat", Role.SECRETARIAT, None),
     (DEMO_MARKER, "Demo Reviewer", Role.SECRETARIAT, None),
-    ("albania@demo.example", "Demo Focal Point, Albania", Role.FOCAL_POINT, "AL"),
-    ("bosnia-herzegovina@demo.example", "Demo Focal Point, Bosnia and Herzegovina", Role.FOCAL_POINT, "BA"),
-    ("bulgaria@demo.example", "Demo Focal Point, Bulgaria", Role.FOCAL_POINT, "BG"),
-    ("croatia@demo.example", "Demo Focal Point, Croatia", Role.FOCAL_POINT, "HR"),
-    ("moldova@demo.example", "Demo Focal Point, Moldova", Role.FOCAL_POINT, "MD"),
-    ("north-macedonia@demo.example", "Demo Focal Point, North Macedonia", Role.FOCAL_POINT, "MK"),
-    ("romania@demo.example", "Demo Focal Point, Romania", Role.FOCAL_POINT, "RO"),
-    ("serbia@demo.example", "Demo Focal Point, Serbia", Role.FOCAL_POINT, "RS"),
+    ("brenmoor@demo.example", "Demo Focal Point, Brenmoor", Role.FOCAL_POINT, "QM"),
+    ("arcadia-minor@demo.example", "Demo Focal Point, Arcadia Minor", Role.FOCAL_POINT, "QN"),
+    ("caldwyn@demo.example", "Demo Focal Point, Caldwyn", Role.FOCAL_POINT, "QP"),
+    ("harrowmere@demo.example", "Demo Focal Point, Harrowmere", Role.FOCAL_POINT, "QR"),
+    ("lumerra@demo.example", "Demo Focal Point, Lumerra", Role.FOCAL_POINT, "QS"),
+    ("dunvale@demo.example", "Demo Focal Point, Dunvale", Role.FOCAL_POINT, "QT"),
+    ("orlinde@demo.example", "Demo Focal Point, Orlinde", Role.FOCAL_POINT, "QU"),
+    ("kestrel-reach@demo.example", "Demo Focal Point, Kestrel Reach", Role.FOCAL_POINT, "QV"),
 )
 DEMO_COUNTRIES: tuple[str, ...] = tuple(code for *_, code in DEMO_ACCOUNTS if code)
 
-# Illustrative National Plans of Action (examples/plans): imported, submitted and accepted before the
-# first cycle, so these countries' reports give progress per activity and their entries cite activities.
-# Serbia's is only submitted: the secretariat finds a plan waiting for review, and Serbia's reports give
-# no progress on it (a plan counts only once accepted).
-DEMO_PLAN_FILES = Path(__file__).resolve().parent / "demo_plans"  # the demonstration's own (examples/ is fictional)
-DEMO_PLAN_COUNTRIES: tuple[str, ...] = ("AL", "MK")
-DEMO_PLANS_TO_REVIEW: tuple[str, ...] = ("RS",)
+# Fictional National Plans of Action (demo_plans/, drawn from examples/plans/QN.yaml): imported, submitted
+# and accepted before the first cycle, so these countries' reports give progress per activity and their
+# entries cite activities. Kestrel Reach's is only submitted: the secretariat finds a plan waiting for review,
+# and Kestrel Reach's reports give no progress on it (a plan counts only once accepted).
+DEMO_COUNTRIES_FILE = Path(__file__).resolve().parent / "demo_countries.yaml"  # fictional, never in commitments/
+DEMO_PLAN_FILES = Path(__file__).resolve().parent / "demo_plans"  # fictional plans of fictional countries
+DEMO_PLAN_COUNTRIES: tuple[str, ...] = ("QM", "QT")
+DEMO_PLANS_TO_REVIEW: tuple[str, ...] = ("QV",)
 PROGRESS_LADDER = ("not-started", "under-way", "completed")
 DELAY_NOTES = (
     "Delayed: the funds from the state budget were released only in the autumn.",
@@ -199,11 +204,26 @@ def seed_demo(
             "start again from an empty database."
         )
     mark_demonstration_data(Actor(None, DEMO_REMOTE_ADDR))  # before the first demonstration row is written
+    framework = _with_fictional_countries(framework)
     _Seeder(
         random.Random(seed), framework, say, random.Random(f"statistics {seed}"), random.Random(f"plans {seed}")
     ).run(today)
     say("done")
     return _summary(session, created=True, message=f"Demonstration data created (seed {seed}).")
+
+
+def _with_fictional_countries(framework: Framework) -> Framework:
+    """The configured framework with the demonstration's fictional countries, stored as the current version."""
+    from .framework import load_framework
+
+    if all(framework.applicable_commitments(code) for code in DEMO_COUNTRIES):
+        return framework
+    merged = load_framework(current_app.config["COMMITMENTS_DIR"], DEMO_COUNTRIES_FILE)
+    missing = [code for code in DEMO_COUNTRIES if not merged.applicable_commitments(code)]
+    if missing:
+        raise DemoError(f"The framework has no commitments for {', '.join(missing)}.")
+    services.store_framework(merged, source=f"{current_app.config['COMMITMENTS_DIR']} + demonstration countries")
+    return merged
 
 
 def _current_framework(session: Session | scoped_session[Session]) -> Framework:
@@ -215,9 +235,6 @@ def _current_framework(session: Session | scoped_session[Session]) -> Framework:
     framework = framework_by_hash(content_hash) if content_hash else None
     if framework is None:
         raise DemoError("Load the framework first (flask --app wsgi framework load), then seed the demonstration.")
-    missing = [code for code in DEMO_COUNTRIES if not framework.applicable_commitments(code)]
-    if missing:
-        raise DemoError(f"The current framework has no commitments for {', '.join(missing)}.")
     return framework
 
 
@@ -308,217 +325,202 @@ def _bodies(**named: tuple[str, str]) -> dict[str, _Body]:
 
 
 PROFILES: dict[str, _Profile] = {
-    "AL": _Profile(
-        "Albania",
+    "QM": _Profile(
+        "Brenmoor",
         _bodies(
-            interior=("Ministry of Public Order", "mrp.gov.al.example"),
-            coordinator=("Office of the National Anti-Trafficking Co-ordinator", "antitrafik.gov.al.example"),
-            social=("Ministry of Labour and Social Affairs", "mpcs.gov.al.example"),
-            justice=("Ministry of Justice", "drejtesia.gov.al.example"),
-            prosecutor=("General Prosecutor's Office", "pp.gov.al.example"),
-            border=("Border and Migration Police", "kufiri.asp.gov.al.example"),
-            foreign=("Ministry of Foreign Affairs", "mfa.gov.al.example"),
-            parliament=("Assembly of Albania", "parlament.al.example"),
-            gazette=("Official Journal of the Republic of Albania", "qbz.gov.al.example"),
-            shelter=("National Reception Centre for Victims of Trafficking", "qkpvt.gov.al.example"),
-            ngo=("Vatra Psycho-Social Centre", "vatra.org.al.example"),
-            io=("IOM Tirana", "tirana.iom.int.example"),
-            osce=("OSCE Presence in Albania", "albania.osce.org.example"),
-            unicef=("UNICEF Albania", "albania.unicef.org.example"),
+            interior=("Ministry of Civic Safety of Brenmoor", "civic-safety.gov.brenmoor.example"),
+            coordinator=("Office of the Brenmoorish Anti-Trafficking Co-ordinator", "coordinator.gov.brenmoor.example"),
+            social=("Ministry of Social Care of Brenmoor", "social-care.gov.brenmoor.example"),
+            justice=("Ministry of Law of Brenmoor", "law.gov.brenmoor.example"),
+            prosecutor=("Brenmoorish Office of Public Prosecutions", "prosecutions.gov.brenmoor.example"),
+            border=("Brenmoorish Frontier Guard", "frontier.gov.brenmoor.example"),
+            foreign=("Ministry of External Relations of Brenmoor", "external.gov.brenmoor.example"),
+            parliament=("Great Council of Brenmoor", "council.brenmoor.example"),
+            gazette=("Brenmoorish Register of Statutes", "statutes.gov.brenmoor.example"),
+            shelter=("Castelbren Safe House (fictional)", "safe-house.brenmoor.example"),
+            ngo=("Castelbren Lantern Circle (a fictional NGO)", "lantern-circle.brenmoor.example"),
+            relief=("Regional Migration Relief Office in Castelbren (fictional)", "relief.brenmoor.example"),
+            mission=("Regional Rights Mission to Brenmoor (fictional)", "rights-mission.brenmoor.example"),
+            childfund=("Children's Fund office in Castelbren (fictional)", "childfund.brenmoor.example"),
         ),
-        "ALL",
+        "BRM",
         135,
         420,
         True,
         2,
     ),
-    "BA": _Profile(
-        "Bosnia and Herzegovina",
+    "QN": _Profile(
+        "Arcadia Minor",
         _bodies(
-            interior=("Ministry of Security", "msb.gov.ba.example"),
+            interior=("Ministry of Civic Safety of Arcadia Minor", "civic-safety.gov.arcadia-minor.example"),
             coordinator=(
-                "Office of the State Co-ordinator for Combating Trafficking",
-                "antitrafficking.gov.ba.example",
+                "Office of the Arcadian Anti-Trafficking Co-ordinator",
+                "coordinator.gov.arcadia-minor.example",
             ),
-            social=("Ministry of Human Rights and Refugees", "mhrr.gov.ba.example"),
-            justice=("Ministry of Justice", "mpr.gov.ba.example"),
-            prosecutor=("Prosecutor's Office of Bosnia and Herzegovina", "tuzilastvobih.gov.ba.example"),
-            border=("State Border Service", "granpol.gov.ba.example"),
-            foreign=("Ministry of Foreign Affairs", "mvp.gov.ba.example"),
-            parliament=("Parliamentary Assembly of Bosnia and Herzegovina", "parlament.ba.example"),
-            gazette=("Official Gazette of Bosnia and Herzegovina", "sluzbenilist.ba.example"),
-            shelter=("La Strada BiH safe house", "lastrada.org.ba.example"),
-            ngo=("Medica Zenica", "medica.org.ba.example"),
-            io=("IOM Sarajevo", "sarajevo.iom.int.example"),
-            osce=("OSCE Mission to Bosnia and Herzegovina", "bih.osce.org.example"),
-            unicef=("UNICEF Bosnia and Herzegovina", "bih.unicef.org.example"),
+            social=("Ministry of Social Care of Arcadia Minor", "social-care.gov.arcadia-minor.example"),
+            justice=("Ministry of Law of Arcadia Minor", "law.gov.arcadia-minor.example"),
+            prosecutor=("Arcadian Office of Public Prosecutions", "prosecutions.gov.arcadia-minor.example"),
+            border=("Arcadian Frontier Guard", "frontier.gov.arcadia-minor.example"),
+            foreign=("Ministry of External Relations of Arcadia Minor", "external.gov.arcadia-minor.example"),
+            parliament=("Great Council of Arcadia Minor", "council.arcadia-minor.example"),
+            gazette=("Arcadian Register of Statutes", "statutes.gov.arcadia-minor.example"),
+            shelter=("Port Idris Safe House (fictional)", "safe-house.arcadia-minor.example"),
+            ngo=("Port Idris Lantern Circle (a fictional NGO)", "lantern-circle.arcadia-minor.example"),
+            relief=("Regional Migration Relief Office in Port Idris (fictional)", "relief.arcadia-minor.example"),
+            mission=("Regional Rights Mission to Arcadia Minor (fictional)", "rights-mission.arcadia-minor.example"),
+            childfund=("Children's Fund office in Port Idris (fictional)", "childfund.arcadia-minor.example"),
         ),
-        "BAM",
+        "ARK",
         2,
         60,
         False,
         1,
     ),
-    "BG": _Profile(
-        "Bulgaria",
+    "QP": _Profile(
+        "Caldwyn",
         _bodies(
-            interior=("Ministry of Interior", "mvr.bg.example"),
-            coordinator=(
-                "National Commission for Combating Trafficking in Human Beings",
-                "antitraffic.government.bg.example",
-            ),
-            social=("Ministry of Labour and Social Policy", "mlsp.government.bg.example"),
-            justice=("Ministry of Justice", "justice.government.bg.example"),
-            prosecutor=("Prosecutor's Office of the Republic of Bulgaria", "prb.bg.example"),
-            border=("Border Police", "nsgp.mvr.bg.example"),
-            foreign=("Ministry of Foreign Affairs", "mfa.bg.example"),
-            parliament=("National Assembly", "parliament.bg.example"),
-            gazette=("State Gazette", "dv.parliament.bg.example"),
-            shelter=("Animus Association crisis centre", "animusassociation.org.example"),
-            ngo=("Nadja Centre", "nadja.bg.example"),
-            io=("IOM Sofia", "sofia.iom.int.example"),
-            osce=("OSCE Office for Democratic Institutions and Human Rights", "odihr.osce.org.example"),
-            unicef=("UNICEF Bulgaria", "bulgaria.unicef.org.example"),
+            interior=("Ministry of Civic Safety of Caldwyn", "civic-safety.gov.caldwyn.example"),
+            coordinator=("Office of the Caldwynian Anti-Trafficking Co-ordinator", "coordinator.gov.caldwyn.example"),
+            social=("Ministry of Social Care of Caldwyn", "social-care.gov.caldwyn.example"),
+            justice=("Ministry of Law of Caldwyn", "law.gov.caldwyn.example"),
+            prosecutor=("Caldwynian Office of Public Prosecutions", "prosecutions.gov.caldwyn.example"),
+            border=("Caldwynian Frontier Guard", "frontier.gov.caldwyn.example"),
+            foreign=("Ministry of External Relations of Caldwyn", "external.gov.caldwyn.example"),
+            parliament=("Great Council of Caldwyn", "council.caldwyn.example"),
+            gazette=("Caldwynian Register of Statutes", "statutes.gov.caldwyn.example"),
+            shelter=("Wyncaster Safe House (fictional)", "safe-house.caldwyn.example"),
+            ngo=("Wyncaster Lantern Circle (a fictional NGO)", "lantern-circle.caldwyn.example"),
+            relief=("Regional Migration Relief Office in Wyncaster (fictional)", "relief.caldwyn.example"),
+            mission=("Regional Rights Mission to Caldwyn (fictional)", "rights-mission.caldwyn.example"),
+            childfund=("Children's Fund office in Wyncaster (fictional)", "childfund.caldwyn.example"),
         ),
-        "BGN",
+        "CLD",
         2,
         140,
         True,
         2,
     ),
-    "HR": _Profile(
-        "Croatia",
+    "QR": _Profile(
+        "Harrowmere",
         _bodies(
-            interior=("Ministry of the Interior", "mup.hr.example"),
+            interior=("Ministry of Civic Safety of Harrowmere", "civic-safety.gov.harrowmere.example"),
             coordinator=(
-                "National Committee for the Suppression of Trafficking in Persons",
-                "ljudskaprava.vlada.hr.example",
+                "Office of the Harrowmerian Anti-Trafficking Co-ordinator",
+                "coordinator.gov.harrowmere.example",
             ),
-            social=("Ministry of Health and Social Welfare", "mzss.hr.example"),
-            justice=("Ministry of Justice", "pravosudje.hr.example"),
-            prosecutor=("State Attorney's Office", "dorh.hr.example"),
-            border=("Border Police Directorate", "granica.mup.hr.example"),
-            foreign=("Ministry of Foreign Affairs", "mvp.hr.example"),
-            parliament=("Croatian Parliament", "sabor.hr.example"),
-            gazette=("Official Gazette (Narodne novine)", "nn.hr.example"),
-            shelter=("ROSA Centre for Women War Victims shelter", "czzzr.hr.example"),
-            ngo=("Croatian Red Cross", "hck.hr.example"),
-            io=("IOM Zagreb", "zagreb.iom.int.example"),
-            osce=("OSCE Mission to Croatia", "croatia.osce.org.example"),
-            unicef=("UNICEF Croatia", "croatia.unicef.org.example"),
+            social=("Ministry of Social Care of Harrowmere", "social-care.gov.harrowmere.example"),
+            justice=("Ministry of Law of Harrowmere", "law.gov.harrowmere.example"),
+            prosecutor=("Harrowmerian Office of Public Prosecutions", "prosecutions.gov.harrowmere.example"),
+            border=("Harrowmerian Frontier Guard", "frontier.gov.harrowmere.example"),
+            foreign=("Ministry of External Relations of Harrowmere", "external.gov.harrowmere.example"),
+            parliament=("Great Council of Harrowmere", "council.harrowmere.example"),
+            gazette=("Harrowmerian Register of Statutes", "statutes.gov.harrowmere.example"),
+            shelter=("Merestead Safe House (fictional)", "safe-house.harrowmere.example"),
+            ngo=("Merestead Lantern Circle (a fictional NGO)", "lantern-circle.harrowmere.example"),
+            relief=("Regional Migration Relief Office in Merestead (fictional)", "relief.harrowmere.example"),
+            mission=("Regional Rights Mission to Harrowmere (fictional)", "rights-mission.harrowmere.example"),
+            childfund=("Children's Fund office in Merestead (fictional)", "childfund.harrowmere.example"),
         ),
-        "HRK",
+        "HRW",
         7,
         12,
         False,
         2,
     ),
-    "MD": _Profile(
-        "Moldova",
+    "QS": _Profile(
+        "Lumerra",
         _bodies(
-            interior=("Ministry of Internal Affairs", "mai.gov.md.example"),
-            coordinator=(
-                "National Committee to Combat Trafficking in Human Beings",
-                "antitrafic.gov.md.example",
-            ),
-            social=("Ministry of Labour and Social Protection", "mpsfc.gov.md.example"),
-            justice=("Ministry of Justice", "justice.gov.md.example"),
-            prosecutor=("General Prosecutor's Office", "procuratura.md.example"),
-            border=("Border Guard Service", "border.gov.md.example"),
-            foreign=("Ministry of Foreign Affairs", "mfa.gov.md.example"),
-            parliament=("Parliament of the Republic of Moldova", "parlament.md.example"),
-            gazette=("Official Monitor of the Republic of Moldova", "monitorul.md.example"),
-            shelter=("IOM Rehabilitation Centre in Chisinau", "chisinau.iom.int.example"),
-            ngo=("La Strada Moldova", "lastrada.md.example"),
-            io=("IOM Chisinau", "chisinau.iom.int.example"),
-            osce=("OSCE Mission to Moldova", "moldova.osce.org.example"),
-            unicef=("UNICEF Moldova", "moldova.unicef.org.example"),
+            interior=("Ministry of Civic Safety of Lumerra", "civic-safety.gov.lumerra.example"),
+            coordinator=("Office of the Lumerran Anti-Trafficking Co-ordinator", "coordinator.gov.lumerra.example"),
+            social=("Ministry of Social Care of Lumerra", "social-care.gov.lumerra.example"),
+            justice=("Ministry of Law of Lumerra", "law.gov.lumerra.example"),
+            prosecutor=("Lumerran Office of Public Prosecutions", "prosecutions.gov.lumerra.example"),
+            border=("Lumerran Frontier Guard", "frontier.gov.lumerra.example"),
+            foreign=("Ministry of External Relations of Lumerra", "external.gov.lumerra.example"),
+            parliament=("Great Council of Lumerra", "council.lumerra.example"),
+            gazette=("Lumerran Register of Statutes", "statutes.gov.lumerra.example"),
+            shelter=("Solcaster Safe House (fictional)", "safe-house.lumerra.example"),
+            ngo=("Solcaster Lantern Circle (a fictional NGO)", "lantern-circle.lumerra.example"),
+            relief=("Regional Migration Relief Office in Solcaster (fictional)", "relief.lumerra.example"),
+            mission=("Regional Rights Mission to Lumerra (fictional)", "rights-mission.lumerra.example"),
+            childfund=("Children's Fund office in Solcaster (fictional)", "childfund.lumerra.example"),
         ),
-        "MDL",
+        "LUM",
         15,
         290,
         True,
         1,
     ),
-    "MK": _Profile(
-        "North Macedonia",
+    "QT": _Profile(
+        "Dunvale",
         _bodies(
-            interior=("Ministry of Interior", "mvr.gov.mk.example"),
-            coordinator=(
-                "National Commission for Combating Trafficking in Human Beings and Illegal Migration",
-                "nacionalnakomisija.gov.mk.example",
-            ),
-            social=("Ministry of Labour and Social Policy", "mtsp.gov.mk.example"),
-            justice=("Ministry of Justice", "pravda.gov.mk.example"),
-            prosecutor=("Public Prosecutor's Office", "jorm.gov.mk.example"),
-            border=("Border Police", "granicna.mvr.gov.mk.example"),
-            foreign=("Ministry of Foreign Affairs", "mfa.gov.mk.example"),
-            parliament=("Assembly", "sobranie.mk.example"),
-            gazette=("Official Gazette", "slvesnik.com.mk.example"),
-            shelter=("transit centre for foreign victims in Skopje", "skopje.iom.int.example"),
-            ngo=("Open Gate - La Strada", "lastrada.org.mk.example"),
-            io=("IOM Skopje", "skopje.iom.int.example"),
-            osce=("OSCE Spillover Monitor Mission to Skopje", "skopje.osce.org.example"),
-            unicef=("UNICEF Skopje", "skopje.unicef.org.example"),
+            interior=("Ministry of Civic Safety of Dunvale", "civic-safety.gov.dunvale.example"),
+            coordinator=("Office of the Dunvalian Anti-Trafficking Co-ordinator", "coordinator.gov.dunvale.example"),
+            social=("Ministry of Social Care of Dunvale", "social-care.gov.dunvale.example"),
+            justice=("Ministry of Law of Dunvale", "law.gov.dunvale.example"),
+            prosecutor=("Dunvalian Office of Public Prosecutions", "prosecutions.gov.dunvale.example"),
+            border=("Dunvalian Frontier Guard", "frontier.gov.dunvale.example"),
+            foreign=("Ministry of External Relations of Dunvale", "external.gov.dunvale.example"),
+            parliament=("Great Council of Dunvale", "council.dunvale.example"),
+            gazette=("Dunvalian Register of Statutes", "statutes.gov.dunvale.example"),
+            shelter=("Dunharrow Bridge Safe House (fictional)", "safe-house.dunvale.example"),
+            ngo=("Dunharrow Bridge Lantern Circle (a fictional NGO)", "lantern-circle.dunvale.example"),
+            relief=("Regional Migration Relief Office in Dunharrow Bridge (fictional)", "relief.dunvale.example"),
+            mission=("Regional Rights Mission to Dunvale (fictional)", "rights-mission.dunvale.example"),
+            childfund=("Children's Fund office in Dunharrow Bridge (fictional)", "childfund.dunvale.example"),
         ),
-        "MKD",
+        "DNV",
         61,
         75,
         False,
         1,
     ),
-    "RO": _Profile(
-        "Romania",
+    "QU": _Profile(
+        "Orlinde",
         _bodies(
-            interior=("Ministry of Administration and Interior", "mai.gov.ro.example"),
-            coordinator=(
-                "National Working Group against Trafficking in Persons",
-                "antitrafic.mai.gov.ro.example",
-            ),
-            social=("Ministry of Labour, Social Solidarity and Family", "mmssf.ro.example"),
-            justice=("Ministry of Justice", "just.ro.example"),
-            prosecutor=(
-                "Prosecutor's Office attached to the High Court of Cassation and Justice",
-                "mpublic.ro.example",
-            ),
-            border=("Border Police", "politiadefrontiera.ro.example"),
-            foreign=("Ministry of Foreign Affairs", "mae.ro.example"),
-            parliament=("Parliament of Romania", "cdep.ro.example"),
-            gazette=("Official Monitor of Romania", "monitoruloficial.ro.example"),
-            shelter=("Reaching Out shelter in Pitesti", "reachingout.ro.example"),
-            ngo=("Save the Children Romania", "salvaticopiii.ro.example"),
-            io=("IOM Bucharest", "bucharest.iom.int.example"),
-            osce=("OSCE Office for Democratic Institutions and Human Rights", "odihr.osce.org.example"),
-            unicef=("UNICEF Romania", "romania.unicef.org.example"),
+            interior=("Ministry of Civic Safety of Orlinde", "civic-safety.gov.orlinde.example"),
+            coordinator=("Office of the Orlindian Anti-Trafficking Co-ordinator", "coordinator.gov.orlinde.example"),
+            social=("Ministry of Social Care of Orlinde", "social-care.gov.orlinde.example"),
+            justice=("Ministry of Law of Orlinde", "law.gov.orlinde.example"),
+            prosecutor=("Orlindian Office of Public Prosecutions", "prosecutions.gov.orlinde.example"),
+            border=("Orlindian Frontier Guard", "frontier.gov.orlinde.example"),
+            foreign=("Ministry of External Relations of Orlinde", "external.gov.orlinde.example"),
+            parliament=("Great Council of Orlinde", "council.orlinde.example"),
+            gazette=("Orlindian Register of Statutes", "statutes.gov.orlinde.example"),
+            shelter=("Fenwick Haven Safe House (fictional)", "safe-house.orlinde.example"),
+            ngo=("Fenwick Haven Lantern Circle (a fictional NGO)", "lantern-circle.orlinde.example"),
+            relief=("Regional Migration Relief Office in Fenwick Haven (fictional)", "relief.orlinde.example"),
+            mission=("Regional Rights Mission to Orlinde (fictional)", "rights-mission.orlinde.example"),
+            childfund=("Children's Fund office in Fenwick Haven (fictional)", "childfund.orlinde.example"),
         ),
-        "EUR",
+        "ORL",
         1,
         480,
         True,
         2,
     ),
-    "RS": _Profile(
-        "Serbia",
+    "QV": _Profile(
+        "Kestrel Reach",
         _bodies(
-            interior=("Ministry of Interior", "mup.gov.rs.example"),
+            interior=("Ministry of Civic Safety of Kestrel Reach", "civic-safety.gov.kestrel-reach.example"),
             coordinator=(
-                "Republic Team for Combating Trafficking in Human Beings",
-                "antitrafiking.mup.gov.rs.example",
+                "Office of the Kestrelian Anti-Trafficking Co-ordinator",
+                "coordinator.gov.kestrel-reach.example",
             ),
-            social=("Ministry of Social Affairs", "minsoc.gov.rs.example"),
-            justice=("Ministry of Justice", "mpravde.gov.rs.example"),
-            prosecutor=("Republic Public Prosecutor's Office", "rjt.gov.rs.example"),
-            border=("Border Police Directorate", "granicna.mup.gov.rs.example"),
-            foreign=("Ministry of Foreign Affairs", "mfa.gov.rs.example"),
-            parliament=("National Assembly of Serbia", "parlament.gov.rs.example"),
-            gazette=("Official Gazette of the Republic of Serbia", "slglasnik.rs.example"),
-            shelter=("Counselling against Family Violence shelter in Belgrade", "savetovaliste.org.rs.example"),
-            ngo=("ASTRA Anti-Trafficking Action", "astra.org.rs.example"),
-            io=("IOM Belgrade", "belgrade.iom.int.example"),
-            osce=("OSCE Mission to Serbia and Montenegro", "serbia.osce.org.example"),
-            unicef=("UNICEF Belgrade", "belgrade.unicef.org.example"),
+            social=("Ministry of Social Care of Kestrel Reach", "social-care.gov.kestrel-reach.example"),
+            justice=("Ministry of Law of Kestrel Reach", "law.gov.kestrel-reach.example"),
+            prosecutor=("Kestrelian Office of Public Prosecutions", "prosecutions.gov.kestrel-reach.example"),
+            border=("Kestrelian Frontier Guard", "frontier.gov.kestrel-reach.example"),
+            foreign=("Ministry of External Relations of Kestrel Reach", "external.gov.kestrel-reach.example"),
+            parliament=("Great Council of Kestrel Reach", "council.kestrel-reach.example"),
+            gazette=("Kestrelian Register of Statutes", "statutes.gov.kestrel-reach.example"),
+            shelter=("Highmoor Safe House (fictional)", "safe-house.kestrel-reach.example"),
+            ngo=("Highmoor Lantern Circle (a fictional NGO)", "lantern-circle.kestrel-reach.example"),
+            relief=("Regional Migration Relief Office in Highmoor (fictional)", "relief.kestrel-reach.example"),
+            mission=("Regional Rights Mission to Kestrel Reach (fictional)", "rights-mission.kestrel-reach.example"),
+            childfund=("Children's Fund office in Highmoor (fictional)", "childfund.kestrel-reach.example"),
         ),
-        "EUR",
+        "KST",
         1,
         55,
         False,
@@ -551,12 +553,12 @@ SPECS: dict[str, _Spec] = {
                 "coordinator",
                 "nap-prevention-report",
             ),
-            ("{io}: prevention campaign in schools, final report {year}", "io", "prevention-campaign-report"),
+            ("{relief}: prevention campaign in schools, final report {year}", "relief", "prevention-campaign-report"),
         ),
         (
-            "{coordinator} ran a national prevention campaign with {io} and {ngo}, with school sessions and a "
+            "{coordinator} ran a national prevention campaign with {relief} and {ngo}, with school sessions and a "
             "telephone hotline for young people in the regions most at risk.",
-            "The prevention chapter of the National Plan of Action was carried out with {ngo} and {unicef}, "
+            "The prevention chapter of the National Plan of Action was carried out with {ngo} and {childfund}, "
             "aimed at girls who leave school early and at young unemployed women.",
         ),
         budget=True,
@@ -566,7 +568,7 @@ SPECS: dict[str, _Spec] = {
         ("social", "shelter", "ngo"),
         (
             ("{social}: annual report on assistance to victims of trafficking, {year}", "social", "assistance-report"),
-            ("{io}: statistics of assisted victims, {year}", "io", "assisted-victims-statistics"),
+            ("{relief}: statistics of assisted victims, {year}", "relief", "assisted-victims-statistics"),
         ),
         (
             "In {year} the authorities identified victims of trafficking, who received assistance through the "
@@ -599,11 +601,11 @@ SPECS: dict[str, _Spec] = {
         ("interior",),
         (
             ("{interior}: instruction No. {num} on the investigation of trafficking cases", "interior", "instruction"),
-            ("{osce}: police training on trafficking, course report {year}", "osce", "police-training-report"),
+            ("{mission}: police training on trafficking, course report {year}", "mission", "police-training-report"),
         ),
         (
             "A specialised anti-trafficking unit of the {interior} works under new standard operating procedures, "
-            "and {officials_trained} officers were trained with the {osce}.",
+            "and {officials_trained} officers were trained with the {mission}.",
             "The {interior} issued an instruction on investigating trafficking cases and trained "
             "{officials_trained} police officers at its academy.",
         ),
@@ -626,12 +628,16 @@ SPECS: dict[str, _Spec] = {
         "awareness raising among officials",
         ("coordinator", "border", "foreign"),
         (
-            ("Handbook on recognising trafficking for border and consular staff ({io}, {year})", "io", "handbook"),
+            (
+                "Handbook on recognising trafficking for border and consular staff ({relief}, {year})",
+                "relief",
+                "handbook",
+            ),
             ("{coordinator}: information sessions for officials, {year}", "coordinator", "information-sessions"),
         ),
         (
             "Information sessions for border officials, police, judges and prosecutors were held in the border "
-            "regions, with leaflets on the signs of trafficking prepared by {io}.",
+            "regions, with leaflets on the signs of trafficking prepared by {relief}.",
             "The {coordinator} sent a handbook on recognising trafficking to border crossings, police stations "
             "and consulates abroad.",
         ),
@@ -649,7 +655,7 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "{officials_trained} border officials, police officers, judges, prosecutors and consular staff took "
-            "part in courses organised with the {osce} and {io}.",
+            "part in courses organised with the {mission} and {relief}.",
             "A standard curriculum on trafficking was adopted for the police academy and the judicial training "
             "centre, and {officials_trained} officials were trained.",
         ),
@@ -702,7 +708,7 @@ SPECS: dict[str, _Spec] = {
         ),
         (
             "The {coordinator} met {meetings} times in {year} and followed up the National Plan of Action with "
-            "the ministries, {io} and the NGOs.",
+            "the ministries, {relief} and the NGOs.",
             "A working group of the ministries, the prosecution service and NGOs meets under the {coordinator} "
             "and keeps minutes of its decisions.",
         ),
@@ -711,13 +717,17 @@ SPECS: dict[str, _Spec] = {
         "the exchange of information with other states",
         ("coordinator", "interior"),
         (
-            ("{interior}: co-operation through the SECI Regional Center, {year}", "interior", "seci-cooperation"),
-            ("{coordinator}: data sent to the Regional Clearing Point, {year}", "coordinator", "rcp-data"),
+            (
+                "{interior}: co-operation through the regional police co-operation centre, {year}",
+                "interior",
+                "police-cooperation",
+            ),
+            ("{coordinator}: data sent to the regional data clearing house, {year}", "coordinator", "regional-data"),
         ),
         (
-            "Information on routes and cases was exchanged with neighbouring states through the SECI Regional "
-            "Center in Bucharest and bilateral police contact points.",
-            "The {coordinator} sent national data to the Regional Clearing Point and met the co-ordinators of "
+            "Information on routes and cases was exchanged with neighbouring states through the regional police "
+            "co-operation centre and bilateral police contact points.",
+            "The {coordinator} sent national data to the regional data clearing house and met the co-ordinators of "
             "the neighbouring countries {meetings} times.",
         ),
     ),
@@ -727,8 +737,9 @@ SPECS: dict[str, _Spec] = {
         (("{coordinator}: progress report on the National Plan of Action, {year}", "coordinator", "progress-report"),),
         (
             "The {coordinator} prepared the annual progress report on the National Plan of Action and sent it "
-            "to the Government and to the Stability Pact Task Force.",
-            "A follow-up report on the ministers' decisions was prepared for the Task Force, with proposals for "
+            "to the Government and to the regional secretariat.",
+            "A follow-up report on the ministers' decisions was prepared for the regional secretariat, with "
+            "proposals for "
             "the priorities of {next_year}.",
         ),
     ),
@@ -742,12 +753,16 @@ SPECS: dict[str, _Spec] = {
                 "coordinator",
                 "nap-rights",
             ),
-            ("{osce}: project on the rights of trafficked persons, progress report {year}", "osce", "rights-project"),
+            (
+                "{mission}: project on the rights of trafficked persons, progress report {year}",
+                "mission",
+                "rights-project",
+            ),
         ),
         (
             "The revised National Plan of Action puts the rights of trafficked persons first, including "
             "assistance that does not depend on their co-operation with the police.",
-            "The {coordinator} took part in the Task Force's regional meetings and in a project with the {osce} "
+            "The {coordinator} took part in the regional meetings and in a project with the {mission} "
             "on the rights of trafficked persons.",
         ),
     ),
@@ -766,12 +781,18 @@ SPECS: dict[str, _Spec] = {
     "MAP-1": _Spec(
         "the regional clearing point",
         ("coordinator", "interior"),
-        (("{coordinator}: national data for the Regional Clearing Point, {year}", "coordinator", "rcp-national-data"),),
         (
-            "Aggregated data on assisted victims were sent to the Regional Clearing Point for its annual "
+            (
+                "{coordinator}: national data for the regional data clearing house, {year}",
+                "coordinator",
+                "regional-national-data",
+            ),
+        ),
+        (
+            "Aggregated data on assisted victims were sent to the regional data clearing house for its annual "
             "report on victims of trafficking in South Eastern Europe.",
-            "The {coordinator} and {io} compiled the country's aggregated figures on assisted victims for the "
-            "Regional Clearing Point.",
+            "The {coordinator} and {relief} compiled the country's aggregated figures on assisted victims for the "
+            "regional data clearing house.",
         ),
     ),
     "MAP-2": _Spec(
@@ -780,14 +801,14 @@ SPECS: dict[str, _Spec] = {
         (
             (
                 "Memorandum of understanding on the national referral mechanism between the {interior}, the "
-                "{social}, {io} and NGOs",
+                "{social}, {relief} and NGOs",
                 "coordinator",
                 "referral-mou",
             ),
             ("{social}: referral statistics, {year}", "social", "referral-statistics"),
         ),
         (
-            "A memorandum between the {interior}, the {social}, {io} and {ngo} sets out who refers trafficked "
+            "A memorandum between the {interior}, the {social}, {relief} and {ngo} sets out who refers trafficked "
             "persons to which service; it was used throughout {year}.",
             "The national referral mechanism links police, social work centres and NGO shelters, and assisted "
             "persons reach its services through it.",
@@ -798,31 +819,31 @@ SPECS: dict[str, _Spec] = {
         ("social", "shelter"),
         (
             ("{shelter}: annual report {year}", "shelter", "annual-report"),
-            ("{io}: shelter capacity in {country}, {year}", "io", "shelter-capacity"),
+            ("{relief}: shelter capacity in {country}, {year}", "relief", "shelter-capacity"),
         ),
         (
             "{shelters_operating} shelters with {shelter_places} places were operating at the end of {year}, "
             "among them the {shelter}.",
-            "The {shelter} and the NGO shelters run with {io} offered {shelter_places} places in "
+            "The {shelter} and the NGO shelters run with {relief} offered {shelter_places} places in "
             "{shelters_operating} facilities.",
         ),
         budget=True,
     ),
     "MAP-4": _Spec(
         "return and repatriation programmes",
-        ("interior", "io"),
+        ("interior", "relief"),
         (
-            ("{io}: assisted voluntary return and reintegration, report {year}", "io", "return-programme"),
+            ("{relief}: assisted voluntary return and reintegration, report {year}", "relief", "return-programme"),
             (
-                "Agreement between the {interior} and {io} on the return of trafficked persons",
+                "Agreement between the {interior} and {relief} on the return of trafficked persons",
                 "interior",
                 "return-agreement",
             ),
         ),
         (
-            "{io} and the {interior} assisted the return of trafficked persons under the assisted voluntary "
+            "{relief} and the {interior} assisted the return of trafficked persons under the assisted voluntary "
             "return programme.",
-            "A return and reintegration programme run with {io} and {ngo} helped trafficked persons to return "
+            "A return and reintegration programme run with {relief} and {ngo} helped trafficked persons to return "
             "safely and to find training or work.",
         ),
         budget=True,
@@ -835,7 +856,7 @@ SPECS: dict[str, _Spec] = {
             "The country contributed a national assessment to the regional inventory of the situation of "
             "trafficking and of the responses to it.",
             "The {coordinator} delivered data and a description of the national response for the regional "
-            "inventory prepared with {io}.",
+            "inventory prepared with {relief}.",
         ),
     ),
     "TIR-1": _Spec(
@@ -987,7 +1008,7 @@ PLANNED = (
 )
 PLANNED_CONDITION = (
     "Work will start once the budget for {next_year} is adopted.",
-    "Work will start when the donor funding promised by {io} is confirmed.",
+    "Work will start when the donor funding promised by {relief} is confirmed.",
     "The draft still has to pass its second reading in the {parliament}.",
     "The ministries concerned still have to agree on who leads it.",
 )
@@ -1034,6 +1055,21 @@ NEXT_STEP = (
 )
 
 # the reviewer's comments, the focal point's answers, and what the focal point then changes
+REPLY_KEPT = (
+    "Demonstration reply: the ministry considers this commitment further advanced than the assessment "
+    "shows; the decision behind it was adopted during the year and is listed in our evidence."
+)
+ANSWER_KEPT = (
+    "The decision is adopted, but nothing in the evidence shows it applied yet: the assessment stands "
+    "until the next report shows the service running."
+)
+REPLY_CHANGED = (
+    "Demonstration reply: the implementation figures for this commitment were sent as an annex after "
+    "the report was accepted; they show the measure running in every region."
+)
+ANSWER_CHANGED = (
+    "The annex shows the measure running as reported: the assessment is changed to the status the government reported."
+)
 GENERAL_COMMENTS = (
     "Thank you for the report. Before we can accept it, please answer the comments on the entries and add "
     "the missing references.",
@@ -1072,9 +1108,9 @@ QUERIES = (
         fits=lambda code, data: code in LEGAL_BASIS,
     ),
     _Query(
-        "The figures here differ from those the country sent to the Regional Clearing Point. Please say which "
+        "The figures here differ from those the country sent to the regional data clearing house. Please say which "
         "are right and where they come from.",
-        "Both are right: the Regional Clearing Point counted assisted victims only, while these figures come "
+        "Both are right: the regional data clearing house counted assisted victims only, while these figures come "
         "from the case database of the {interior}. We have added the source.",
         "The figures come from the case database of the {interior}.",
         ("{interior}: case database extract, {year}", "interior", "case-database-extract"),
@@ -1091,9 +1127,9 @@ QUERIES = (
     _Query(
         "This status needs evidence that the measure works in practice, not only that it was adopted. Can you "
         "add monitoring data?",
-        "We have added the monitoring report of {io}, which covers the first six months of operation.",
-        "A monitoring report by {io} covers the first six months of operation.",
-        ("{io}: monitoring report, {year}", "io", "monitoring-report"),
+        "We have added the monitoring report of {relief}, which covers the first six months of operation.",
+        "A monitoring report by {relief} covers the first six months of operation.",
+        ("{relief}: monitoring report, {year}", "relief", "monitoring-report"),
     ),
 )
 
@@ -1120,8 +1156,8 @@ BREAKDOWN_SHARES: dict[str, dict[str, float]] = {
     "education": {"none": 8, "primary": 42, "secondary": 38, "higher": 4, "unknown": 8},
     "marital-status": {"single": 64, "married": 14, "separated": 12, "widowed": 2, "unknown": 8},
 }
-FOREIGN_ORIGINS: dict[str, float] = {"MD": 30, "RO": 24, "BG": 8, "AL": 6, "other": 16, "unknown": 3, "XK": 2}
-DESTINATIONS: dict[str, float] = {"BA": 12, "XK": 10, "MK": 10, "RS": 8, "TR": 8, "ME": 3, "HR": 2, "other": 40}
+FOREIGN_ORIGINS: dict[str, float] = {"QS": 30, "QU": 24, "QP": 8, "QM": 6, "other": 16, "unknown": 3}
+DESTINATIONS: dict[str, float] = {"QN": 12, "QT": 10, "QV": 8, "QR": 2, "other": 61}
 
 
 class _Seeder:
@@ -1176,6 +1212,33 @@ class _Seeder:
             self.staff(),
         )
 
+    def replies(self, demo_cycle: DemoCycle, cycle: ReportingCycle) -> None:
+        """The right of reply before publication: two countries dispute an assessment of their draft
+        verified scorecard; the secretariat keeps one and changes the other, with its reasons; every
+        other country says it has no further replies. All of it is published beside the scorecards."""
+        opened, replied = dt.date(demo_cycle.year + 1, 5, 2), dt.date(demo_cycle.year + 1, 5, 20)
+        disputed = [
+            (country, sorted(assessed)[0])
+            for (country, year), assessed in sorted(self.assessed.items())
+            if year == demo_cycle.year and assessed
+        ]
+        if not disputed:
+            return
+        self.say(f"{demo_cycle.name}: the right of reply (two replies answered before publication)")
+        services.set_reply_deadline(cycle.id, dt.date(demo_cycle.year + 1, 6, 30), self.staff(), today=opened)
+        answers = (
+            (REPLY_KEPT, ReplyDecision.KEPT, ANSWER_KEPT),
+            (REPLY_CHANGED, ReplyDecision.CHANGED, ANSWER_CHANGED),
+        )
+        for (country, commitment), (body, decision, answer) in zip(disputed, answers, strict=False):
+            reply = services.reply_to_assessment(cycle.id, commitment, body, self.focal_point(country), today=replied)
+            reported = self.accepted[(country, demo_cycle.year)][commitment].reported_status
+            new_status = reported if decision is ReplyDecision.CHANGED else None
+            services.answer_reply(reply.id, decision.value, answer, self.staff(), new_status=new_status)
+        for country in DEMO_COUNTRIES:
+            with contextlib.suppress(DomainError):  # a country with no accepted report has nothing to close
+                services.close_replies(cycle.id, self.focal_point(country), today=replied)
+
     # -- the whole story ----------------------------------------------------------------
     def run(self, today: dt.date) -> None:
         self.accounts()
@@ -1189,6 +1252,7 @@ class _Seeder:
         self.amendment(first, self.rng.choice(sorted(set(countries) - {self.plan.deporting})))
         cycle = self.cycle_row(first)
         self.finding(cycle)
+        self.replies(first, cycle)
         self.say(f"{first.name}: publishing the verified results")
         services.publish_cycle(cycle.id, self.staff())
 
@@ -1218,6 +1282,26 @@ class _Seeder:
             if role is Role.ADMIN:
                 creator = Actor(user, DEMO_REMOTE_ADDR)  # the administrator creates the others
             self.users[country or email] = user
+        self.retire_older_accounts()
+
+    def retire_older_accounts(self) -> None:
+        """An older seed gave real countries demonstration focal points: disable those accounts (audited,
+        kept in the record), so that no one can put invented words in a real government's mouth."""
+        wanted = {email for email, *_ in DEMO_ACCOUNTS}
+        older = db.session.execute(
+            select(User).where(
+                User.email.like("%@demo.example"), User.is_active.is_(True), User.country_id.is_not(None)
+            )
+        ).scalars()
+        for user in list(older):
+            if user.email not in wanted and user.country is not None and not fictional(user.country.code):
+                self.say(f"disabling {user.email}: the demonstration names no real country")
+                services.set_user_active(
+                    user.id,
+                    False,
+                    Actor(self.users["admin@demo.example"], DEMO_REMOTE_ADDR),
+                    reason="An older demonstration account of a real country; the demonstration names none.",
+                )
 
     def account(self, email: str, name: str, role: Role, country: str | None, creator: Actor) -> User:
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
@@ -1554,7 +1638,8 @@ class _Seeder:
                 shares = {country: 85, "other": 6, "unknown": 2} if own else {**FOREIGN_ORIGINS, country: 8}
             else:
                 shares = {**DESTINATIONS, country: 0}
-            return [shares.get(code, 0.3) for code in categories]
+            # a real country never receives an invented victim: only the fictional ones and other/unknown
+            return [shares.get(code, 0.3 if code in PROFILES else 0) for code in categories]
         shares = BREAKDOWN_SHARES[breakdown]
         return [shares.get(code, 1) for code in categories]
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import Flask
 
+from .framework.codes import fictional
 from .framework.schema import NATURE_WORDS
 
 
@@ -66,6 +67,7 @@ def register_filters(app: Flask) -> None:
     app.context_processor(unread_count)
     app.add_template_global(demo_data_present)
     app.add_template_filter(long_date)
+    app.add_template_test(fictional)  # a country code of the demonstration's invented countries
     app.add_template_filter(datetime_utc)
     app.add_template_filter(flat_errors)
     app.add_template_global(now_utc)

@@ -73,6 +73,42 @@ class Server:
         return done.stdout
 
 
+@dataclass(frozen=True)
+class DemoFocalPoint:
+    email: str
+    code: str
+    name: str
+
+
+def focal_point_with(server: Server, cycle: str, state: str) -> DemoFocalPoint:
+    """The first demonstration country (by code) whose latest report for ``cycle`` is in ``state``, and
+    its focal point: read from the served database, so the tests follow the seed wherever it goes."""
+    from sqlalchemy import create_engine, text
+
+    from tracker.demo import DEMO_ACCOUNTS
+
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT country.code, country.name, report.state FROM report "
+                    "JOIN country ON country.id = report.country_id "
+                    "JOIN reporting_cycle ON reporting_cycle.id = report.cycle_id "
+                    "WHERE reporting_cycle.name = :cycle ORDER BY country.code, report.revision"
+                ),
+                {"cycle": cycle},
+            ).all()
+    finally:
+        engine.dispose()
+    latest = {code: (name, found) for code, name, found in rows}  # the last revision wins
+    emails = {code: email for email, _, _, code in DEMO_ACCOUNTS if code}
+    for code, (name, found) in sorted(latest.items()):
+        if found.lower() == state and code in emails:
+            return DemoFocalPoint(emails[code], code, name)
+    raise AssertionError(f"no demonstration country has its {cycle} report in state {state}")
+
+
 def _environment(database_url: str, tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(

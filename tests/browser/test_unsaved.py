@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests.browser.conftest import focal_point_with
 from tests.browser.test_scores_pages import log_in
 
 FIELD = "#statistics-form input:not([type=hidden])"
@@ -27,7 +28,7 @@ def _editable_statistics_page(page, base: str) -> None:  # type: ignore[no-untyp
 def test_leaving_a_changed_form_asks_first(served, chromium):
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()  # not the ``page`` fixture: its console watcher treats any dialog as an error
-    log_in(page, served.base, "north-macedonia@demo.example")  # its 2005 report is a draft
+    log_in(page, served.base, focal_point_with(served, "2005 annual report", "draft").email)
     _editable_statistics_page(page, served.base)
     here = page.url
     dialogs: list[str] = []

@@ -6,14 +6,14 @@ import re
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import new_page, screenshot
+from tests.browser.conftest import focal_point_with, new_page, screenshot
 from tests.browser.test_scores_pages import log_in
 
 
 def test_a_workbook_is_downloaded_filled_uploaded_previewed_and_applied(fresh_server, chromium, tmp_path):
     page = new_page(chromium)
     base = fresh_server.base
-    log_in(page, base, "north-macedonia@demo.example")  # its 2005 report is a draft
+    log_in(page, base, focal_point_with(fresh_server, "2005 annual report", "draft").email)
     page.goto(base + "/reports/")
     links = page.locator("a[href^='/reports/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     for href in (h for h in links if re.fullmatch(r"/reports/\d+", h)):

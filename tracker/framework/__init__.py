@@ -4,8 +4,9 @@ Pure Python (PyYAML and pydantic only): the CLI, the app, the scoring engine and
 read the framework through ``load_framework``.
 """
 
+from .codes import fictional
 from .loader import FrameworkError, load_framework, validate_framework
 from .model import Framework
 from .textyaml import Problem
 
-__all__ = ["Framework", "FrameworkError", "Problem", "load_framework", "validate_framework"]
+__all__ = ["Framework", "FrameworkError", "Problem", "fictional", "load_framework", "validate_framework"]

@@ -8,6 +8,7 @@ references, ranges). Problems of all files are gathered so that one run shows ev
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
@@ -16,14 +17,18 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from .codes import fictional
 from .model import Framework
 from .schema import (
     PATTERN_MEANINGS,
     CountriesFile,
+    Country,
     FocusAreasFile,
+    HistoricalSignatory,
     Instrument,
     InstrumentFile,
     MethodologyFile,
+    OverlayFile,
     Signature,
     StatisticsFile,
     parse_partial_date,
@@ -48,9 +53,14 @@ class FrameworkError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_framework(directory: str | os.PathLike[str]) -> Framework:
-    """Validate the whole directory and return the Framework, or raise FrameworkError."""
-    loader = _Loader(Path(directory))
+def load_framework(directory: str | os.PathLike[str], overlay: str | os.PathLike[str] | None = None) -> Framework:
+    """Validate the whole directory and return the Framework, or raise FrameworkError.
+
+    ``overlay`` names a file of fictional countries (the demonstration's) that join the framework's
+    countries: validated as strictly, with codes from the user-assigned range only, so no overlay can
+    add to or change a real country.
+    """
+    loader = _Loader(Path(directory), Path(overlay) if overlay else None)
     framework = loader.run()
     if loader.problems or framework is None:
         raise FrameworkError(loader.problems)
@@ -75,8 +85,9 @@ def _display(path: Path) -> str:
 
 
 class _Loader:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, overlay: Path | None = None):
         self.directory = directory
+        self.overlay = overlay
         self.problems: list[Problem] = []
         self.documents: dict[str, TextDocument] = {}
 
@@ -115,7 +126,29 @@ class _Loader:
             statistics=parsed["statistics.yaml"].statistics,
         )
         self._check_references(framework, [path for path, _ in instruments])
-        return None if self.problems else framework
+        if self.problems or self.overlay is None:
+            return None if self.problems else framework
+        return self._with_overlay(framework, self.overlay)
+
+    def _with_overlay(self, framework: Framework, path: Path) -> Framework | None:
+        overlay = self._read(path, OverlayFile)
+        if overlay is None:
+            return None
+        real = {country.code for country in framework.countries} | {h.id for h in framework.historical_signatories}
+        for n, country in enumerate(overlay.countries):
+            if not fictional(country.code):
+                self._report(
+                    path,
+                    ("countries", n, "code"),
+                    f"{country.code!r} is not a user-assigned code (AA, QM-QZ, XA-XZ except XK, ZZ): "
+                    "a fictional country never takes a real country's code",
+                )
+            elif country.code in real:
+                self._report(path, ("countries", n, "code"), f"{country.code!r} is already a country of the framework")
+        self._check_countries(path, framework, overlay.countries)
+        if self.problems:
+            return None
+        return dataclasses.replace(framework, countries=framework.countries + overlay.countries)
 
     def _instrument_paths(self) -> list[Path]:
         folder = self.directory / INSTRUMENTS_DIR
@@ -246,39 +279,7 @@ class _Loader:
                 seen[commitment_id] = (path, location)
 
         # countries and what they signed
-        self._unique(
-            countries_path,
-            ((("countries", n, "code"), c.code) for n, c in enumerate(framework.countries)),
-            "country code",
-        )
-        signers = [(("countries", n), c.signatures) for n, c in enumerate(framework.countries)] + [
-            (("historical_signatories", n), h.signatures) for n, h in enumerate(framework.historical_signatories)
-        ]
-        for here, signatures in signers:
-            self._unique(
-                countries_path,
-                (((*here, "signatures", k, "instrument"), s.instrument) for k, s in enumerate(signatures)),
-                "signature of instrument",
-            )
-            for k, signature in enumerate(signatures):
-                if signature.instrument not in instrument_places:
-                    self._report(
-                        countries_path,
-                        (*here, "signatures", k, "instrument"),
-                        f"unknown instrument {signature.instrument!r}",
-                    )
-                    continue
-                self._check_signature(countries_path, (*here, "signatures", k), signature, framework)
-        self._check_historical_signatories(framework, countries_path)
-        for n, country in enumerate(framework.countries):
-            here = ("countries", n)
-            for k, former in enumerate(country.names):
-                if former.from_ and parse_partial_date(former.from_) >= parse_partial_date(former.until):
-                    self._report(
-                        countries_path,
-                        (*here, "names", k, "until"),
-                        f"'until' ({former.until}) must come after 'from' ({former.from_})",
-                    )
+        self._check_countries(countries_path, framework, framework.countries, framework.historical_signatories)
 
         # methodology: its own ids, order and references
         for key, items in (
@@ -367,6 +368,50 @@ class _Loader:
             self._report(
                 path, ("instrument", "date_status"), "an uncertain or unknown date needs a date_note saying why"
             )
+
+    def _check_countries(
+        self,
+        countries_path: Path,
+        framework: Framework,
+        countries: tuple[Country, ...],
+        historical: tuple[HistoricalSignatory, ...] = (),
+    ) -> None:
+        """Codes unique, signatures of known instruments that fit them, former names in order."""
+        instrument_places = {instrument.id for instrument in framework.instruments}
+        self._unique(
+            countries_path,
+            ((("countries", n, "code"), c.code) for n, c in enumerate(countries)),
+            "country code",
+        )
+        signers = [(("countries", n), c.signatures) for n, c in enumerate(countries)] + [
+            (("historical_signatories", n), h.signatures) for n, h in enumerate(historical)
+        ]
+        for here, signatures in signers:
+            self._unique(
+                countries_path,
+                (((*here, "signatures", k, "instrument"), s.instrument) for k, s in enumerate(signatures)),
+                "signature of instrument",
+            )
+            for k, signature in enumerate(signatures):
+                if signature.instrument not in instrument_places:
+                    self._report(
+                        countries_path,
+                        (*here, "signatures", k, "instrument"),
+                        f"unknown instrument {signature.instrument!r}",
+                    )
+                    continue
+                self._check_signature(countries_path, (*here, "signatures", k), signature, framework)
+        if historical:
+            self._check_historical_signatories(framework, countries_path)
+        for n, country in enumerate(countries):
+            here = ("countries", n)
+            for k, former in enumerate(country.names):
+                if former.from_ and parse_partial_date(former.from_) >= parse_partial_date(former.until):
+                    self._report(
+                        countries_path,
+                        (*here, "names", k, "until"),
+                        f"'until' ({former.until}) must come after 'from' ({former.from_})",
+                    )
 
     def _check_signature(self, path: Path, here: Location, signature: Signature, framework: Framework) -> None:
         """A signature fits what the instrument says of its signatories, and comes after its adoption."""

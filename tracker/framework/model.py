@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.dataclasses import dataclass
 
+from .codes import fictional
 from .schema import (
     STRICT,
     Commitment,
@@ -212,10 +213,15 @@ class Framework:
 
     def statistic_categories(self, breakdown_id: str) -> tuple[tuple[str, str], ...]:
         """(id, label) of every category of a statistics breakdown: the countries first (by code)
-        when the breakdown is by country, then the listed categories."""
+        when the breakdown is by country, then the listed categories.
+
+        A framework with fictional countries (a demonstration's) lists only those: a count of invented
+        victims from or to a real country, even a zero, would be a claim about it."""
         assert self.statistics is not None
         breakdown = self.statistics.breakdown(breakdown_id)
         countries = tuple((c.code, c.name) for c in self.countries) if breakdown.countries else ()
+        if any(fictional(code) for code, _ in countries):
+            countries = tuple((code, name) for code, name in countries if fictional(code))
         return countries + tuple((c.id, c.label) for c in breakdown.categories)
 
     @cached_property

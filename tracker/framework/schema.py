@@ -314,6 +314,13 @@ class CountriesFile:
     historical_signatories: tuple[HistoricalSignatory, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class OverlayFile:
+    """Fictional countries and what they "signed" (the demonstration's): countries only, no history."""
+
+    countries: tuple[Country, ...] = Field(min_length=1)
+
+
 # ----------------------------------------------------------------------------- methodology
 # Every field added after the first method has a default that reproduces the first method, so the
 # framework documents stored before it (cycles pin them) still load and score exactly as they did.

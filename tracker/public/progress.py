@@ -10,7 +10,8 @@ from flask import abort, render_template, request
 
 from .. import plan_progress, published, queries, uploads
 from ..current import framework_or_503
-from ..framework import Framework
+from ..framework import Framework, fictional
+from ..installation import demonstration
 from ..permissions import public
 from ..scoring.comparability import peer_groups
 from ..scoring.example import worked_example
@@ -75,7 +76,9 @@ def country(code: str):  # type: ignore[no-untyped-def]
     cycle = _chosen_cycle(cycles)
     card, entries, charts, replies = {}, {}, {}, {}
     scored_with = framework_of(cycle) if cycle is not None else framework  # a past cycle keeps its version
-    if cycle is not None:
+    # a demonstration scores its fictional countries only: a real one has no invented report to show
+    unscored = demonstration() and not fictional(found.code)
+    if cycle is not None and not unscored:
         card = published.scorecard(cycle.id, found.id)
         for reply in published.score_replies(cycle.id, found.id) if cycle.reply_due_on else ():
             replies.setdefault(reply.commitment, []).append(reply)
@@ -100,6 +103,8 @@ def country(code: str):  # type: ignore[no-untyped-def]
         national_plan=_plan_card(found.id, framework),
         replies=replies,
         cycle_method=scored_with.methodology if cycle else None,
+        unscored_in_demonstration=unscored,
+        fictional_countries=[c for c in framework.countries if fictional(c.code)] if unscored else [],
         **labels(scored_with),
     )
 

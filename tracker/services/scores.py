@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from .. import published, queries
 from ..database import utcnow
-from ..framework import Framework
+from ..framework import Framework, fictional
 from ..framework.schema import Commitment as FrameworkCommitment
 from ..models import (
     ChartFigure,
@@ -38,6 +38,7 @@ from ..models import (
     Evidence,
     Finding,
     IndicatorValue,
+    Installation,
     Report,
     ReportingCycle,
     ReportState,
@@ -245,7 +246,7 @@ def recompute(
         session.execute(select(ReportingCycle).order_by(ReportingCycle.period_end, ReportingCycle.id)).scalars()
     )
     wanted_cycles = set(cycle_ids) if cycle_ids is not None else {c.id for c in cycles}
-    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    countries = scored_countries(session)
     if wanted_countries is not None:
         countries = [c for c in countries if c.id in wanted_countries]
     stored = _stored_rows(session, wanted_cycles, wanted_countries)
@@ -273,6 +274,16 @@ def recompute(
         result.charts = rebuild_charts(session, framework_of, cycles, Redraw.after(result.changes))
     _mark_public_changes(session, cycles, result.changes)
     return result
+
+
+def scored_countries(session: Session) -> list[Country]:
+    """The countries that get scores, in name order: all of them, except on an installation that holds
+    demonstration data, where only its fictional countries do. Invented data never gives a real
+    country a score, not even "not reported" (issue 18)."""
+    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    if session.execute(select(Installation.demonstration).where(Installation.id == 1)).scalar():
+        return [c for c in countries if fictional(c.code)]
+    return countries
 
 
 def _cycle_facts(
@@ -649,7 +660,7 @@ def rebuild_charts(
     verified scores only. A fixed number of queries, whatever the number of countries, cycles or
     commitments.
     """
-    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    countries = scored_countries(session)
     scores = session.execute(
         select(*(getattr(StoredScore, name) for name in _CHART_COLUMNS)).where(
             StoredScore.cycle_id.in_(redraw.cycles) | (StoredScore.level == "overall")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from ..framework import Framework
-from ..models import Country, ReportingCycle, ScoreSensitivity
+from ..models import ReportingCycle, ScoreSensitivity
 from ..scoring import CountryFacts, sensitivity
 from . import scores
 
@@ -19,7 +19,7 @@ def rebuild_sensitivity(
 ) -> int:
     """Replace the cycle's sensitivity rows with what the engine gives now; the rows written."""
     framework = framework_of(cycle)
-    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    countries = scores.scored_countries(session)
     ids = {c.id for c in countries}
     facts = scores.verified_facts(session, framework_of, cycle, ids)
     rows = []
