@@ -146,6 +146,8 @@ class TestingConfig(Config):
         self.TESTING = True
         self.TRUSTED_HOSTS = None  # the test client says "localhost"; tests/test_hardening.py sets a list
         self.WTF_CSRF_ENABLED = False  # tests/test_csrf.py turns it back on to prove it works
+        if not (environ or {}).get("TRACKER_UPLOAD_DIR"):  # never the working copy's instance/uploads
+            self.UPLOAD_DIR = tempfile.mkdtemp(prefix="tracker-uploads-")
         for key, value in overrides.items():
             setattr(self, key, value)
 

@@ -207,7 +207,7 @@ def content(app: Flask) -> dict[str, list[tuple]]:
             "evidence": sorted(
                 session.execute(
                     base.join(Evidence, Evidence.entry_id == Entry.id).add_columns(
-                        Evidence.title, Evidence.url, Evidence.page
+                        Evidence.title, Evidence.url, Evidence.page, Evidence.file_name, Evidence.size_bytes
                     )
                 ).all(),
                 key=repr,
@@ -303,6 +303,49 @@ def test_the_reports_are_in_every_state_cycle_by_cycle(seeded):
     assert sum(states.values()) == len(DEMO_COUNTRIES)
 
     assert seeded.summary.reports_by_cycle[second] == {"draft": 1, "submitted": 1, "returned": 1, "accepted": 5}
+
+
+def test_some_documents_are_uploaded_files_that_say_they_are_invented(seeded):
+    """Small generated PDFs stand for scanned documents: stored as uploads are, each one saying it is
+    invented; the public downloads those of the published cycle and nothing else."""
+    from tracker import uploads
+
+    with seeded.app.app_context():
+        rows = db.session.execute(
+            select(
+                Evidence.id,
+                Evidence.stored_name,
+                Evidence.file_name,
+                Evidence.size_bytes,
+                ReportingCycle.published_at,
+                Report.cycle_id,
+                Report.country_id,
+                Report.revision,
+            )
+            .join(Entry, Entry.id == Evidence.entry_id)
+            .join(Report, Report.id == Entry.report_id)
+            .join(ReportingCycle, ReportingCycle.id == Report.cycle_id)
+            .where(Evidence.stored_name.is_not(None), Report.state == ReportState.ACCEPTED)
+        ).all()
+        folder = Path(seeded.app.config["UPLOAD_DIR"])
+        total = db.session.execute(select(func.count(Evidence.id))).scalar_one()
+    assert 0.05 * total < len(rows) < 0.5 * total  # some documents, not all
+    latest: dict[tuple[int, int], int] = {}
+    for row in rows:
+        latest[(row.cycle_id, row.country_id)] = max(row.revision, latest.get((row.cycle_id, row.country_id), 0))
+    # the public sees the files of each country's latest accepted revision in a published cycle
+    published = [r for r in rows if r.published_at is not None and r.revision == latest[(r.cycle_id, r.country_id)]]
+    assert published and len(published) < len(rows)
+    for row in rows:
+        data = uploads.path_of(folder, row.stored_name).read_bytes()
+        assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF") and len(data) == row.size_bytes
+        assert b"DEMONSTRATION DATA - INVENTED DOCUMENT" in data and row.file_name.endswith(".pdf")
+    client = seeded.app.test_client()
+    for row in published:
+        downloaded = client.get(f"/evidence/{row.id}/file")
+        assert downloaded.status_code == 200 and downloaded.data.startswith(b"%PDF-"), row
+    unpublished = next(row for row in rows if row.published_at is None)
+    assert client.get(f"/evidence/{unpublished.id}/file").status_code == 404
 
 
 def test_the_amendment_links_back_and_corrects_figures(seeded):

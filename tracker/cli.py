@@ -397,10 +397,11 @@ def reports_import_command(file: str, apply_: bool, email: str | None) -> None:
         parsed = workbook.parse(Path(file).read_bytes(), key, expected=expected)
     except workbook.WorkbookRefused as error:
         raise click.ClickException(str(error)) from None
-    for problem in parsed.problems:
+    problems = parsed.problems or workbooks.preview(found["report"], parsed).problems
+    for problem in problems:
         click.echo(problem, err=True)
-    if parsed.problems:
-        count = len(parsed.problems)
+    if problems:
+        count = len(problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was saved.", err=True)
         raise SystemExit(1)
     preview = workbooks.preview(found["report"], parsed)

@@ -50,6 +50,25 @@ EVIDENCE_COLUMNS = (
     ("kind", "What it shows"),
 )
 FIGURE_COLUMNS = (("code", "Commitment"), ("indicator", "Figure"), ("label", "What it counts"), ("value", "Count"))
+STATISTIC_COLUMNS = (
+    ("key", "Field"),
+    ("measure", "Figure"),
+    ("breakdown", "Broken down by"),
+    ("category", "Category"),
+    ("value", "Count"),
+)
+PROGRESS_COLUMNS = (
+    ("activity", "Activity"),
+    ("indicator", "Indicator"),
+    ("title", "Activity, or its indicator"),
+    ("status", "Status (activity rows)"),
+    ("value", "Value (indicator rows)"),
+    ("evidence_url", "Evidence link"),
+    ("note", "Note"),
+)
+STATISTICS_SHEET, PROGRESS_SHEET = "Statistics", "Plan progress"
+MAX_COUNT = 10_000_000  # tracker.statistics.section.MAX_COUNT: larger than any country's count
+MAX_PROGRESS_TEXT = 2000  # tracker.services.plans.MAX_PROGRESS_TEXT
 READ_ONLY = {"entry_id", "code", "text"}
 _GREY = PatternFill("solid", fgColor="EEEEEE")
 
@@ -81,6 +100,34 @@ class EntryRow:
 
 
 @dataclass
+class StatisticRow:
+    """One number of the victim statistics section (``tracker.statistics.section``)."""
+
+    key: str  # the section's field name: s.<measure> or s.<measure>.<breakdown>.<category>
+    measure: str
+    breakdown: str
+    category: str
+    kind: str  # count | yes-no
+    value: int | None = None
+
+
+@dataclass
+class ProgressRow:
+    """Progress on one activity of the country's accepted National Plan of Action."""
+
+    activity: str
+    title: str
+    indicators: list[str] = field(default_factory=list)
+    status: str | None = None
+    values: dict[str, str] = field(default_factory=dict)  # indicator name -> value as typed
+    evidence_url: str | None = None
+    note: str | None = None
+
+    def compared(self) -> list[object]:
+        return [self.status, {k: v for k, v in sorted(self.values.items()) if v}, self.evidence_url, self.note]
+
+
+@dataclass
 class Sheet:
     """What a workbook is made from and read back into."""
 
@@ -91,6 +138,9 @@ class Sheet:
     levels: list[tuple[str, str]]  # (id, label)
     kinds: list[tuple[str, str]]
     entries: list[EntryRow]
+    statistics: list[StatisticRow] = field(default_factory=list)  # empty: the framework asks for none
+    progress: list[ProgressRow] | None = None  # None: the country has no accepted plan
+    progress_statuses: list[tuple[str, str]] = field(default_factory=list)
 
 
 class WorkbookRefused(ValueError):
@@ -109,8 +159,12 @@ def field_values(entry: EntryRow) -> dict[str, object]:
 
 
 def _base(sheet: Sheet) -> str:
-    """The entries as downloaded: the common ancestor a later upload is merged against."""
-    return json.dumps({str(e.entry_id): field_values(e) for e in sheet.entries}, default=str, sort_keys=True)
+    """The report as downloaded: the common ancestor a later upload is merged against (entries by id;
+    the statistics and the plan progress under names no entry id takes)."""
+    base: dict[str, object] = {str(e.entry_id): field_values(e) for e in sheet.entries}
+    base["statistics"] = {row.key: row.value for row in sheet.statistics if row.value is not None}
+    base["progress"] = {row.activity: row.compared() for row in sheet.progress or ()}
+    return json.dumps(base, default=str, sort_keys=True)
 
 
 def signature(
@@ -132,8 +186,13 @@ def build(sheet: Sheet, key: bytes) -> bytes:
         "1. Fill in the sheet 'Entries': one row per commitment. Grey columns cannot be changed.",
         "2. Choose each status from the drop-down list; dates as dates (1990 to 2100); the budget as a whole number.",
         "3. Add documents on the sheet 'Evidence', one row each, naming the commitment in the first column.",
-        "4. Type values only: formulas are refused. Save as .xlsx (not a macro-enabled workbook).",
-        "5. Upload the file on the report page: you will see every change before anything is saved.",
+        "4. On 'Statistics' (if present) give each breakdown whole, 0 where there was none, adding up to its total.",
+        "5. On 'Plan progress' (if your country's plan is accepted) choose each activity's status on its row,",
+        "   and give each indicator's value on the row below it.",
+        "6. Type values only: formulas are refused. Save as .xlsx (not a macro-enabled workbook).",
+        "7. Upload the file on the report page: you will see every change before anything is saved; the entries,",
+        "   the statistics and the plan progress are then saved together, or nothing is.",
+        "Uploaded evidence files stay on the web: a row that keeps the file's title or link keeps the file.",
         "If someone saved the report on the web since this file was made, changes that do not collide are kept",
         "and the ones that collide are shown side by side: nothing is overwritten without you seeing it.",
     ]
@@ -219,6 +278,11 @@ def build(sheet: Sheet, key: bytes) -> bytes:
     figures.protection.sheet = True
     _widths(figures, (12, 28, 60, 14))
 
+    if sheet.statistics:
+        _statistics_sheet(book, sheet)
+    if sheet.progress is not None:
+        _progress_sheet(book, sheet)
+
     levels = book.create_sheet("Statuses")
     levels.append(["Status", "Meaning"])
     for level in sheet.levels:
@@ -241,6 +305,68 @@ def build(sheet: Sheet, key: bytes) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _statistics_sheet(book, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
+    """The victim statistics section: a breakdown is given whole and adds up to its total."""
+    stats = book.create_sheet(STATISTICS_SHEET)
+    _header(stats, STATISTIC_COLUMNS)
+    for n, row in enumerate(sheet.statistics, start=2):
+        for col, (name, _label) in enumerate(STATISTIC_COLUMNS, start=1):
+            cell = stats.cell(row=n, column=col, value=getattr(row, name))
+            if name == "value":
+                cell.protection = Protection(locked=False)
+            else:
+                cell.fill = _GREY
+    last = len(sheet.statistics) + 1
+    counts = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_COUNT), allow_blank=True)
+    counts.error = f"A count is a whole number from 0 to {MAX_COUNT:,}; 1 means yes and 0 no."
+    counts.add(f"E2:E{last}")
+    stats.add_data_validation(counts)
+    stats.protection.sheet = True
+    stats.protection.formatColumns = False
+    _widths(stats, (30, 40, 22, 28, 12))
+
+
+def progress_rows(sheet: Sheet) -> dict[str, int]:
+    """The row of each activity on the plan progress sheet (its indicators follow it)."""
+    rows, n = {}, 2
+    for row in sheet.progress or ():
+        rows[row.activity] = n
+        n += 1 + len(row.indicators)
+    return rows
+
+
+def _progress_sheet(book, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
+    """Progress on each activity of the accepted plan: a status per activity, a value per indicator."""
+    progress = book.create_sheet(PROGRESS_SHEET)
+    _header(progress, PROGRESS_COLUMNS)
+    n = 2
+    status_cells, value_cells = [], []
+    for row in sheet.progress or ():
+        lines = [(row.title, "", {"status": row.status, "evidence_url": row.evidence_url, "note": row.note})]
+        lines += [(f"Indicator: {name}", name, {"value": row.values.get(name)}) for name in row.indicators]
+        for title, indicator, editable in lines:
+            values_ = {"activity": row.activity, "indicator": indicator, "title": title, **editable}
+            for col, (name, _label) in enumerate(PROGRESS_COLUMNS, start=1):
+                cell = progress.cell(row=n, column=col, value=values_.get(name))
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if name in editable:
+                    cell.protection = Protection(locked=False)
+                else:
+                    cell.fill = _GREY
+            (value_cells if indicator else status_cells).append(n)
+            n += 1
+    statuses = DataValidation(
+        type="list", formula1='"' + ",".join(i for i, _ in sheet.progress_statuses) + '"', allow_blank=True
+    )
+    statuses.error = "Choose one of the listed statuses."
+    for number in status_cells:
+        statuses.add(f"D{number}")
+    progress.add_data_validation(statuses)
+    progress.protection.sheet = True
+    progress.protection.formatColumns = False
+    _widths(progress, (12, 16, 50, 16, 20, 40, 40))
 
 
 def _header(sheet, columns) -> None:  # type: ignore[no-untyped-def]
@@ -275,6 +401,8 @@ class Parsed:
     entries: dict[int, EntryRow]
     problems: list[str]
     base: dict[str, dict[str, object]]  # entry id -> field values as downloaded (JSON: dates as text)
+    statistics: dict[str, int] = field(default_factory=dict)  # field name -> count (blank: not given)
+    progress: dict[str, ProgressRow] = field(default_factory=dict)  # activity id -> what the sheet says
 
 
 def parse(data: bytes, key: bytes, *, expected: Sheet | Callable[[int], Sheet]) -> Parsed:
@@ -323,7 +451,18 @@ def parse(data: bytes, key: bytes, *, expected: Sheet | Callable[[int], Sheet]) 
     entries = _read_entries(values["Entries"], formulas["Entries"], expected, problems)
     _read_evidence(values["Evidence"], formulas["Evidence"], expected, entries, problems)
     _read_figures(values["Figures"], formulas["Figures"], expected, entries, problems)
-    return Parsed(report_id, country, version, framework_version, entries, problems, json.loads(base or "{}"))
+    parsed = Parsed(report_id, country, version, framework_version, entries, problems, json.loads(base or "{}"))
+    for name, present in (
+        (STATISTICS_SHEET, bool(expected.statistics)),
+        (PROGRESS_SHEET, expected.progress is not None),
+    ):
+        if present and name not in values.sheetnames:
+            raise WorkbookRefused(f"The sheet '{name}' is missing: put it back or download the workbook again.")
+    if expected.statistics:
+        parsed.statistics = _read_statistics(values[STATISTICS_SHEET], formulas[STATISTICS_SHEET], expected, problems)
+    if expected.progress is not None:
+        parsed.progress = _read_progress(values[PROGRESS_SHEET], formulas[PROGRESS_SHEET], expected, problems)
+    return parsed
 
 
 def _rows(values, formulas, sheet_name, width, problems):  # type: ignore[no-untyped-def]
@@ -470,4 +609,69 @@ def _read_figures(values, formulas, expected: Sheet, entries: dict[int, EntryRow
             by_code[code].figures[indicator] = int(value)
 
 
-__all__ = ["Sheet", "EntryRow", "EvidenceRow", "Parsed", "WorkbookRefused", "UploadRefused", "build", "parse"]
+def _read_statistics(values, formulas, expected: Sheet, problems: list[str]) -> dict[str, int]:
+    known = {row.key: row for row in expected.statistics}
+    read: dict[str, int] = {}
+    for n, raw in _rows(values, formulas, STATISTICS_SHEET, len(STATISTIC_COLUMNS), problems):
+        key, value = raw[0], raw[-1]
+        row = known.get(key) if isinstance(key, str) else None
+        if row is None or key in read:
+            problems.append(f"{STATISTICS_SHEET}!A{n}: this row is not a figure of the section (do not change A-D).")
+            continue
+        if value in (None, ""):
+            continue
+        top = 1 if row.kind == "yes-no" else MAX_COUNT
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            problems.append(
+                f"{STATISTICS_SHEET}!E{n}: a count is a whole number" + (" (1 yes, 0 no)." if top == 1 else ".")
+            )
+        elif not 0 <= value <= top:
+            problems.append(f"{STATISTICS_SHEET}!E{n}: {row.category or row.measure} is between 0 and {top:,}.")
+        else:
+            read[key] = int(value)
+    return read
+
+
+def _read_progress(values, formulas, expected: Sheet, problems: list[str]) -> dict[str, ProgressRow]:
+    known = {row.activity: row for row in expected.progress or ()}
+    statuses = {i for i, _ in expected.progress_statuses}
+    read: dict[str, ProgressRow] = {}
+    seen: set[tuple[str, str]] = set()
+    for n, raw in _rows(values, formulas, PROGRESS_SHEET, len(PROGRESS_COLUMNS), problems):
+        cells = dict(zip((name for name, _ in PROGRESS_COLUMNS), raw, strict=False))
+        activity, indicator = cells["activity"], cells["indicator"] or ""
+        row = known.get(activity) if isinstance(activity, str) else None
+        if row is None or (indicator and indicator not in row.indicators) or (activity, indicator) in seen:
+            problems.append(f"{PROGRESS_SHEET}!A{n}: this row is not an activity of the plan (do not change A-C).")
+            continue
+        seen.add((activity, indicator))
+        given = read.setdefault(activity, ProgressRow(activity, row.title, list(row.indicators)))
+        if indicator:
+            value = _text(cells["value"], f"{PROGRESS_SHEET}!E{n}", MAX_PROGRESS_TEXT, problems)
+            if value:
+                given.values[indicator] = value
+            continue
+        status = _text(cells["status"], f"{PROGRESS_SHEET}!D{n}", 64, problems)
+        if status and status not in statuses:
+            problems.append(f'{PROGRESS_SHEET}!D{n}: status "{status}" is not one of {", ".join(sorted(statuses))}.')
+        else:
+            given.status = status
+        given.evidence_url = _text(cells["evidence_url"], f"{PROGRESS_SHEET}!F{n}", MAX_PROGRESS_TEXT, problems)
+        if given.evidence_url and not given.evidence_url.lower().startswith(("https://", "http://")):
+            problems.append(f"{PROGRESS_SHEET}!F{n}: enter a full web address (https://…).")
+        given.note = _text(cells["note"], f"{PROGRESS_SHEET}!G{n}", MAX_PROGRESS_TEXT, problems)
+    return read
+
+
+__all__ = [
+    "Sheet",
+    "EntryRow",
+    "EvidenceRow",
+    "StatisticRow",
+    "ProgressRow",
+    "Parsed",
+    "WorkbookRefused",
+    "UploadRefused",
+    "build",
+    "parse",
+]

@@ -137,8 +137,11 @@ def workbook_upload(report_id: int):  # type: ignore[no-untyped-def]
             problems.append(str(error))
     if parsed is None or parsed.problems:
         return _preview_page(report, None, problems + (parsed.problems if parsed else []), None), 400
+    preview = workbooks.preview(report, parsed)
+    if preview.problems:  # the merged report breaks a rule of the form (a breakdown that does not add up)
+        return _preview_page(report, None, preview.problems, None), 400
     token = _keep(report_id, data)
-    return _preview_page(report, workbooks.preview(report, parsed), [], token)
+    return _preview_page(report, preview, [], token)
 
 
 def _preview_page(report: Report, preview, problems, token):  # type: ignore[no-untyped-def]

@@ -52,11 +52,11 @@ from .reporting import (
     NotAllowed,
     NotFound,
     claim_version,
+    editable_report,
     focal_points_of,
     framework_of,
     move,
     record_move,
-    report_for,
     require_staff,
     staff_members,
 )
@@ -409,44 +409,47 @@ def save_progress(report_id: int, expected_version: int, progress: dict[str, Pro
     """Save the report's progress on the plan's activities, merged in place; all or nothing."""
     session = db.session
     with write_transaction(session):
-        report = report_for(report_id, actor, focal_point_only=True)
-        if report.state not in EDITABLE:
-            raise DomainError(f"A {report.state.value} report cannot be edited.")
-        claim_version(report, expected_version)
-        record = report_plan(report)
-        if record is None:
-            raise DomainError("The country has no accepted National Plan of Action to report progress on.")
-        problems = progress_problems(plan_of(record), progress)
-        if problems:
-            raise InvalidProgress(problems)
-        rows = {row.activity: row for row in report.progress}
-        changed = 0
-        for activity_id, given in progress.items():
-            row = rows.get(activity_id)
-            if not given.status:
-                if row is not None:
-                    report.progress.remove(row)
-                    changed += 1
-                continue
-            values = {name: value.strip() for name, value in given.indicator_values.items() if value.strip()}
-            wanted = (given.status, values, given.evidence_url.strip() or None, given.note.strip() or None)
-            if row is None:
-                row = ActivityProgress(plan_id=record.id, activity=activity_id)
-                report.progress.append(row)
-            elif (row.status, row.indicator_values, row.evidence_url, row.note) == wanted:
-                continue
-            row.status, row.indicator_values, row.evidence_url, row.note = wanted
-            changed += 1
-        session.flush()
-        audit.record(
-            session,
-            "plan_progress_saved",
-            actor,
-            object_type="report",
-            object_id=report.id,
-            after={"version": report.version, "plan": record.id, "activities": changed},
-        )
+        report = editable_report(report_id, expected_version, actor)
+        write_progress(report, progress, actor)
     return report
+
+
+def write_progress(report: Report, progress: dict[str, ProgressInput], actor: Actor) -> None:
+    """Check and write an ``editable_report``'s progress on its plan, merged in place, with its audit row."""
+    session = db.session
+    record = report_plan(report)
+    if record is None:
+        raise DomainError("The country has no accepted National Plan of Action to report progress on.")
+    problems = progress_problems(plan_of(record), progress)
+    if problems:
+        raise InvalidProgress(problems)
+    rows = {row.activity: row for row in report.progress}
+    changed = 0
+    for activity_id, given in progress.items():
+        row = rows.get(activity_id)
+        if not given.status:
+            if row is not None:
+                report.progress.remove(row)
+                changed += 1
+            continue
+        values = {name: value.strip() for name, value in given.indicator_values.items() if value.strip()}
+        wanted = (given.status, values, given.evidence_url.strip() or None, given.note.strip() or None)
+        if row is None:
+            row = ActivityProgress(plan_id=record.id, activity=activity_id)
+            report.progress.append(row)
+        elif (row.status, row.indicator_values, row.evidence_url, row.note) == wanted:
+            continue
+        row.status, row.indicator_values, row.evidence_url, row.note = wanted
+        changed += 1
+    session.flush()
+    audit.record(
+        session,
+        "plan_progress_saved",
+        actor,
+        object_type="report",
+        object_id=report.id,
+        after={"version": report.version, "plan": record.id, "activities": changed},
+    )
 
 
 def activities_for(plan: Plan, commitment_code: str) -> list:  # type: ignore[type-arg]

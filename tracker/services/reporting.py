@@ -402,37 +402,50 @@ def save_draft(report_id: int, expected_version: int, changes: dict[int, EntryIn
     """Save whatever the form holds; refused (StaleVersion) if someone saved since it was loaded."""
     session = db.session
     with write_transaction(session):
-        report = report_for(report_id, actor, focal_point_only=True)
-        if report.state not in EDITABLE:
-            raise DomainError(f"A {report.state.value} report cannot be edited.")
-        claim_version(report, expected_version)
-        entries = {entry.id: entry for entry in report.entries}
-        unknown = set(changes) - set(entries)
-        if unknown:
-            raise DomainError("The form names entries that are not in this report.")
-        framework = framework_of(report.cycle)
-        kinds = {k.id for k in framework.methodology.evidence.kinds}
-        citable = _citable_activities(report) if any(d.cited_activities for d in changes.values()) else {}
-        for entry_id, data in changes.items():
-            entry = entries[entry_id]
-            asked = set(framework.commitment(entry.commitment.code).indicators)
-            if set(data.figures) - asked:
-                raise DomainError(f"The form gives figures that {entry.commitment.code} does not ask for.")
-            if set(data.cited_activities or ()) - citable.get(entry.commitment.code, set()):
-                raise DomainError(f"{entry.commitment.code} cites an activity of the plan that does not implement it.")
-            if {e.kind for e in data.evidence if e.kind} - kinds:
-                raise DomainError(f"{entry.commitment.code} gives evidence of a kind the methodology does not name.")
-            _apply(entry, data)
-        session.flush()
-        audit.record(
-            session,
-            "report_saved",
-            actor,
-            object_type="report",
-            object_id=report.id,
-            after={"version": report.version, "entries": len(changes)},
-        )
+        report = editable_report(report_id, expected_version, actor)
+        write_entries(report, changes, actor)
     return report
+
+
+def editable_report(report_id: int, expected_version: int, actor: Actor) -> Report:
+    """The focal point's report, still editable, its version claimed: how every save begins.
+    Runs inside the caller's write transaction (a workbook's upload saves several parts in one)."""
+    report = report_for(report_id, actor, focal_point_only=True)
+    if report.state not in EDITABLE:
+        raise DomainError(f"A {report.state.value} report cannot be edited.")
+    claim_version(report, expected_version)
+    return report
+
+
+def write_entries(report: Report, changes: dict[int, EntryInput], actor: Actor) -> None:
+    """Check and write entries of an ``editable_report``, with their audit row."""
+    session = db.session
+    entries = {entry.id: entry for entry in report.entries}
+    unknown = set(changes) - set(entries)
+    if unknown:
+        raise DomainError("The form names entries that are not in this report.")
+    framework = framework_of(report.cycle)
+    kinds = {k.id for k in framework.methodology.evidence.kinds}
+    citable = _citable_activities(report) if any(d.cited_activities for d in changes.values()) else {}
+    for entry_id, data in changes.items():
+        entry = entries[entry_id]
+        asked = set(framework.commitment(entry.commitment.code).indicators)
+        if set(data.figures) - asked:
+            raise DomainError(f"The form gives figures that {entry.commitment.code} does not ask for.")
+        if set(data.cited_activities or ()) - citable.get(entry.commitment.code, set()):
+            raise DomainError(f"{entry.commitment.code} cites an activity of the plan that does not implement it.")
+        if {e.kind for e in data.evidence if e.kind} - kinds:
+            raise DomainError(f"{entry.commitment.code} gives evidence of a kind the methodology does not name.")
+        _apply(entry, data)
+    session.flush()
+    audit.record(
+        session,
+        "report_saved",
+        actor,
+        object_type="report",
+        object_id=report.id,
+        after={"version": report.version, "entries": len(changes)},
+    )
 
 
 class InvalidStatistics(DomainError):
@@ -447,36 +460,39 @@ def save_statistics(report_id: int, expected_version: int, values: dict[section.
     """Save the statistics section whole, if every breakdown adds up to its total."""
     session = db.session
     with write_transaction(session):
-        report = report_for(report_id, actor, focal_point_only=True)
-        if report.state not in EDITABLE:
-            raise DomainError(f"A {report.state.value} report cannot be edited.")
-        claim_version(report, expected_version)
-        problems = section.check(framework_of(report.cycle), values)
-        if problems:
-            raise InvalidStatistics(problems)
-        before = {(s.measure, s.breakdown, s.category): s.value for s in report.statistics}
-        # merged in place, like figures: a key kept keeps its row
-        wanted = dict(values)
-        kept = []
-        for row in report.statistics:
-            key = (row.measure, row.breakdown, row.category)
-            if key in wanted:
-                row.value = wanted.pop(key)
-                kept.append(row)
-        report.statistics = kept + [
-            Statistic(measure=m, breakdown=b, category=c, value=v) for (m, b, c), v in sorted(wanted.items())
-        ]
-        session.flush()
-        changed = sum(1 for key in before.keys() | values.keys() if before.get(key) != values.get(key))
-        audit.record(
-            session,
-            "statistics_saved",
-            actor,
-            object_type="report",
-            object_id=report.id,
-            after={"version": report.version, "figures": len(values), "changed": changed},
-        )
+        report = editable_report(report_id, expected_version, actor)
+        write_statistics(report, values, actor)
     return report
+
+
+def write_statistics(report: Report, values: dict[section.Key, int], actor: Actor) -> None:
+    """Check and write the statistics section of an ``editable_report`` whole, with its audit row."""
+    session = db.session
+    problems = section.check(framework_of(report.cycle), values)
+    if problems:
+        raise InvalidStatistics(problems)
+    before = {(s.measure, s.breakdown, s.category): s.value for s in report.statistics}
+    # merged in place, like figures: a key kept keeps its row
+    wanted = dict(values)
+    kept = []
+    for row in report.statistics:
+        key = (row.measure, row.breakdown, row.category)
+        if key in wanted:
+            row.value = wanted.pop(key)
+            kept.append(row)
+    report.statistics = kept + [
+        Statistic(measure=m, breakdown=b, category=c, value=v) for (m, b, c), v in sorted(wanted.items())
+    ]
+    session.flush()
+    changed = sum(1 for key in before.keys() | values.keys() if before.get(key) != values.get(key))
+    audit.record(
+        session,
+        "statistics_saved",
+        actor,
+        object_type="report",
+        object_id=report.id,
+        after={"version": report.version, "figures": len(values), "changed": changed},
+    )
 
 
 def _citable_activities(report: Report) -> dict[str, set[str]]:
