@@ -268,6 +268,8 @@ class ExportedEntry:
     responsible: str | None
     start_date: dt.date | None
     end_date: dt.date | None
+    budget_amount: int | None
+    budget_currency: str | None
     evidence: list[tuple[str, str | None]]  # (title, url), in the order they were given
     figures: list[tuple[str, int]]  # (indicator, value), by indicator
 
@@ -305,6 +307,8 @@ def entry_export_rows() -> list[ExportedEntry]:
             Entry.responsible,
             Entry.start_date,
             Entry.end_date,
+            Entry.budget_amount,
+            Entry.budget_currency,
         )
         .join(Report, Entry.report_id == Report.id)
         .join(ReportingCycle, Report.cycle_id == ReportingCycle.id)

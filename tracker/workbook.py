@@ -325,7 +325,7 @@ def _statistics_sheet(book, sheet: Sheet) -> None:  # type: ignore[no-untyped-de
     stats.add_data_validation(counts)
     stats.protection.sheet = True
     stats.protection.formatColumns = False
-    _widths(stats, (30, 40, 22, 28, 12))
+    _widths(stats, (44, 30, 22, 28, 12))
 
 
 def progress_rows(sheet: Sheet) -> dict[str, int]:
@@ -356,6 +356,8 @@ def _progress_sheet(book, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
                 else:
                     cell.fill = _GREY
             (value_cells if indicator else status_cells).append(n)
+            lines = max(-(-len(title) // 50), -(-len(indicator) // 20), -(-len(editable.get("note") or "") // 40), 1)
+            progress.row_dimensions[n].height = min(15 * lines + 3, 400)  # wrapped text needs its height
             n += 1
     statuses = DataValidation(
         type="list", formula1='"' + ",".join(i for i, _ in sheet.progress_statuses) + '"', allow_blank=True
@@ -366,7 +368,7 @@ def _progress_sheet(book, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
     progress.add_data_validation(statuses)
     progress.protection.sheet = True
     progress.protection.formatColumns = False
-    _widths(progress, (12, 16, 50, 16, 20, 40, 40))
+    _widths(progress, (12, 22, 50, 16, 20, 40, 40))
 
 
 def _header(sheet, columns) -> None:  # type: ignore[no-untyped-def]

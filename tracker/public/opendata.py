@@ -73,6 +73,8 @@ ENTRY_COLUMNS = (
     ("responsible", "Who did it, as reported"),
     ("start_date", "When the work started (ISO 8601), if given"),
     ("end_date", "When it ended or is due to end (ISO 8601), if given"),
+    ("budget_amount", "The budget the government reported for the work, a whole number, if given"),
+    ("budget_currency", "Its currency (ISO 4217 code), if given"),
     ("evidence", "Evidence titles and links, separated by ' | '"),
     (
         "figures",
@@ -109,6 +111,8 @@ def _entry_rows() -> Iterator[dict[str, Any]]:
             "responsible": entry.responsible,
             "start_date": entry.start_date.isoformat() if entry.start_date else None,
             "end_date": entry.end_date.isoformat() if entry.end_date else None,
+            "budget_amount": entry.budget_amount,
+            "budget_currency": entry.budget_currency,
             "evidence": " | ".join(f"{title} {url}".strip() if url else title for title, url in entry.evidence),
             "figures": "; ".join(f"{f.indicator}={f.shown}" for f in public_figures(method, entry.figures).shown),
         }
