@@ -31,6 +31,10 @@ def test_a_workbook_is_downloaded_filled_uploaded_previewed_and_applied(fresh_se
     code = entries["B2"].value
     entries["E2"] = "Collected from the ministries offline."
     entries["F2"] = "Ministry of Justice"
+    planned = "Plan progress" in book.sheetnames  # the country's plan is accepted
+    if planned:
+        book["Plan progress"]["D2"] = "under-way"
+        book["Plan progress"]["G2"] = "Started in the spring."
     book.save(path)
     page.set_input_files("#workbook-file", str(path))
     with page.expect_navigation():
@@ -39,6 +43,9 @@ def test_a_workbook_is_downloaded_filled_uploaded_previewed_and_applied(fresh_se
     table = page.locator("table")
     assert "Collected from the ministries offline." in table.inner_text()
     assert code in table.inner_text() and "Ministry of Justice" in table.inner_text()
+    if planned:
+        shown = table.inner_text()
+        assert "Plan progress" in shown and "Under way" in shown and "Started in the spring." in shown
     screenshot(page, "workbook-preview")
     with page.expect_navigation():
         page.get_by_role("button", name="Apply to the draft").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from dataclasses import dataclass, field
 
 from .. import workbook
@@ -267,7 +268,8 @@ def _merge_progress(sheet: workbook.Sheet, parsed: workbook.Parsed, result: Prev
         now, wb = row.compared(), given.compared()
         take, collides = _merge(now, wb, base.get(row.activity, _plain(now)))
         if take:
-            result.changes.append(Change(PROGRESS, f"{row.activity} {row.title}", _said(row), _said(given), collides))
+            label = f"{row.activity}: {textwrap.shorten(row.title, 40, placeholder='…')}"
+            result.changes.append(Change(PROGRESS, label, _said(row), _said(given), collides))
             result.progress_changed |= not collides
         result.progress[row.activity] = given if take and not collides else row
 
