@@ -18,7 +18,7 @@ from config import ProductionConfig
 from tests.conftest import BACKENDS
 from tests.test_demo import demo_hash, seeded_demo  # noqa: F401  (demo_hash: a fixture)
 from tracker.audit import Actor
-from tracker.demo import DEMO_MARKER
+from tracker.demo import DEMO_MARKER, DEMO_PASSWORD, DEMO_SECRETARIAT
 from tracker.extensions import db
 from tracker.installation import HEADER, WATERMARK
 from tracker.models import AuditEvent, Installation, Role
@@ -109,6 +109,38 @@ def _split_script(page: str) -> list[str]:
     return [
         part.split(">", 1)[1].split("</script>", 1)[0] for part in page.split('<script type="application/json"')[1:]
     ]
+
+
+def test_every_chart_the_pages_draw_uses_a_trace_type_of_the_served_bundle(demo):
+    """The app serves plotly.js's cartesian partial bundle: a chart of another trace type would draw
+    nothing. Every figure embedded in the public and staff pages is checked against what it registers."""
+    import re
+
+    from tracker.assets import PLOTLY_BUNDLE, SOURCES
+
+    bundle = (SOURCES["app"] / PLOTLY_BUNDLE).read_text(encoding="utf-8")
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    assert {"heatmap", "bar", "scatter"} <= registered
+    client = demo.test_client()
+    pages = ["/", "/progress/", "/progress/?view=commitments", "/countries/QM/", "/statistics/"]
+    used: set[str] = set()
+    for url in pages:
+        page = client.get(url).get_data(as_text=True)
+        assert plotly_url_in(page), url
+        used |= {trace.get("type", "scatter") for text in _split_script(page) for trace in json.loads(text)["data"]}
+    client.post("/login", data={"email": DEMO_SECRETARIAT, "password": DEMO_PASSWORD})
+    for url in ("/review/scores/", "/review/scores/?view=commitments"):
+        used |= {
+            trace.get("type", "scatter")
+            for text in _split_script(client.get(url).get_data(as_text=True))
+            for trace in json.loads(text)["data"]
+        }
+    assert {"heatmap", "bar", "scatter"} <= used  # the pages draw every kind the charts module makes
+    assert used <= registered, used - registered
+
+
+def plotly_url_in(page: str) -> bool:
+    return "/assets/app/" in page and "/vendor/plotly/plotly-cartesian-4.1.1.min.js" in page
 
 
 # what production needs besides its database (tests/test_config.py checks each is required)

@@ -272,7 +272,7 @@ def test_static_assets_have_fingerprinted_names_and_are_immutable(client, seeded
     html = client.get("/").get_data(as_text=True)
     assets = re.findall(r'(?:href|src)="(/assets/[^"]+)"', html)
     assert any(a.endswith("/css/tracker.css") for a in assets)
-    assert any(a.endswith("/plotly.min.js") for a in assets)
+    assert any(a.endswith("/plotly-cartesian-4.1.1.min.js") for a in assets)
     for path in assets:
         response = client.get(path)
         assert response.status_code == 200, path
