@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app, request, session
+from flask.ctx import RequestContext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
@@ -118,8 +119,7 @@ def replay(action: PendingAction) -> Response:
     built = EnvironBuilder(path=action.path, query_string=action.query, method="POST", data=fields).get_environ()
     environ = {key: value for key, value in request.environ.items() if key != "werkzeug.request"}
     environ.update({key: built[key] for key in _REPLACED})
-    context = app.request_context(environ)
-    context.session = session._get_current_object()  # type: ignore[attr-defined]
+    context = RequestContext(app, environ, session=session._get_current_object())  # type: ignore[attr-defined]
     context.push()
     try:
         try:

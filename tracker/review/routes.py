@@ -128,7 +128,7 @@ def publish(cycle_id: int):  # type: ignore[no-untyped-def]
     """Make the cycle's verified results public, once the box is ticked; an old login gives the password first."""
     form = PublishForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors or form.confirm.data:
+        if set(form.errors) != {"confirm"}:  # a bad token, not a box left unticked
             abort(400)
         flash("Nothing was published: tick the box to confirm that publishing cannot be undone.", "error")
         return redirect(url_for("review.cycle", cycle_id=cycle_id, _anchor="publish-title"))
