@@ -9,6 +9,7 @@ replay carry nothing out.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 
 import pytest
@@ -248,3 +249,23 @@ def test_the_replay_runs_the_views_own_checks(app, client, people):
     done = client.post("/reauthenticate", data={"password": PASSWORD}, follow_redirects=True)
     assert active(app, people["admin"])
     assert done.status_code == 200 and "alert-danger" in done.text
+
+
+def test_a_form_too_large_to_keep_comes_back_to_its_page(app, client, people):
+    """The cookie holds 4 kB: a form that would not fit is not kept, and the page says nothing will be done."""
+    serbia = user_id(app, people["serbia"])
+    log_in(client, people["admin"])
+    stale(client)
+    asked = client.post(
+        f"/admin/users/{serbia}/disable",
+        data={"note": secrets.token_hex(4000)},
+        headers={"Referer": "http://localhost/admin/users"},
+    )
+    assert asked.headers["Location"] == "/reauthenticate?next=/admin/users"
+    prompt = client.get(asked.headers["Location"]).text
+    assert "Enter your password to" not in prompt and "Nothing was done yet" in prompt
+    assert (
+        client.post("/reauthenticate", data={"password": PASSWORD, "next": "/admin/users"}).headers["Location"]
+        == "/admin/users"
+    )
+    assert active(app, people["serbia"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from werkzeug.test import EnvironBuilder
 
 SESSION_KEY = "pending_action"
 PENDING_MINUTES = 5
-MAX_FIELDS_CHARS = 3000  # the cookie holds 4 kB; a larger form (long comments) is not kept
+MAX_FIELDS_BYTES = 2000  # compressed, as the cookie stores it (4 kB at most): long comments are not kept
 _REPLACED = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "wsgi.input")
 
 
@@ -51,10 +52,8 @@ def remember(description: str, back: str | None) -> bool:
     """Keep this POST to be carried out after the password; False when it cannot be kept (a file, too large)."""
     if request.method != "POST" or request.files or request.endpoint is None:
         return False
-    fields = [
-        (name, value) for name, value in request.form.items(multi=True) if not name.endswith("csrf_token") and value
-    ]
-    if len(json.dumps(fields)) > MAX_FIELDS_CHARS:
+    fields = [(name, value) for name, value in request.form.items(multi=True) if not name.endswith("csrf_token")]
+    if len(zlib.compress(json.dumps(fields).encode())) > MAX_FIELDS_BYTES:
         discard()
         return False
     session[SESSION_KEY] = {

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, redirect, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -96,8 +96,10 @@ def enforce_access() -> Any:
 def ask_password(description: str | None = None) -> Response:
     """Send an old login to the password page. A POST is kept and carried out after the password;
     a GET (or a POST too large to keep) comes back to where it was."""
-    if request.method == "POST" and pending.remember(description or "carry out that action", _here()):
-        return redirect(url_for("auth.reauthenticate"))
+    if request.method == "POST":
+        if pending.remember(description or "carry out that action", _here()):
+            return redirect(url_for("auth.reauthenticate"))
+        flash("Nothing was done yet: that form is too large to keep, so send it again after your password.", "warning")
     pending.discard()  # an older pending action must not run after this prompt
     return redirect(url_for("auth.reauthenticate", next=_here()))
 
