@@ -269,3 +269,15 @@ def test_a_form_too_large_to_keep_comes_back_to_its_page(app, client, people):
         == "/admin/users"
     )
     assert active(app, people["serbia"])
+
+
+def test_an_invitation_posted_after_a_stale_login_is_sent_after_the_password(app, client, people):
+    log_in(client, people["admin"])
+    stale(client)
+    form = {"email": "new@example.org", "name": "New Person", "role": "secretariat", "country": ""}
+    assert client.post("/admin/users/invite", data=form).headers["Location"] == "/reauthenticate"
+    assert "Enter your password to invite new@example.org." in client.get("/reauthenticate").text
+    done = client.post("/reauthenticate", data={"password": PASSWORD})
+    assert done.status_code == 200 and "/invitation/" in done.text  # the page with the link, as usual
+    with app.app_context():
+        assert db.session.execute(select(User).where(User.email == "new@example.org")).scalar_one()

@@ -50,7 +50,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=lambda: f"invite {request.form.get('email', '').strip() or 'that person'}")
 def invite():  # type: ignore[no-untyped-def]
     form = _with_countries(InviteForm())
     if form.validate_on_submit():
