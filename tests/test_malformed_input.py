@@ -112,7 +112,7 @@ FIELD_NAMES = [
     "return-submit",
     "return-general",
     "accept-submit",
-    "accept-password",
+    "accept-confirm",
     "comment-1",
     "assessed-1",
     "reply-1",

@@ -310,18 +310,16 @@ def test_submit_return_resubmit_and_accept_through_the_pages_with_csrf_tokens(ap
     with staff.session_transaction() as session:
         session["authenticated_at"] = session["authenticated_at"] - 24 * 3600
     review = staff.get(f"/review/plans/{plan_id}").text
-    assert "Your password, to confirm" in review
-    wrong = staff.post(
-        f"/review/plans/{plan_id}",
-        data={"csrf_token": token_from(review), "accept-submit": "1", "accept-password": "not it"},
-    )
-    assert wrong.status_code == 400 and "Enter your password to accept" in wrong.text
+    asked = staff.post(f"/review/plans/{plan_id}", data={"csrf_token": token_from(review), "accept-submit": "1"})
+    assert asked.status_code == 302 and asked.headers["Location"] == "/reauthenticate"
+    prompt = staff.get("/reauthenticate").text
+    assert "Enter your password to accept the plan of Albania." in prompt
+    wrong = staff.post("/reauthenticate", data={"csrf_token": token_from(prompt), "password": "not it"})
+    assert "Nothing was done yet" in wrong.text
     assert stored(app, plan_id).state is ReportState.SUBMITTED
-    accepted = staff.post(
-        f"/review/plans/{plan_id}",
-        data={"csrf_token": token_from(review), "accept-submit": "1", "accept-password": PASSWORD},
-    )
-    assert accepted.status_code == 302 and stored(app, plan_id).state is ReportState.ACCEPTED
+    accepted = staff.post("/reauthenticate", data={"csrf_token": token_from(prompt), "password": PASSWORD})
+    assert accepted.status_code == 302 and accepted.headers["Location"] == f"/review/plans/{plan_id}"
+    assert stored(app, plan_id).state is ReportState.ACCEPTED
     assert "Amend the plan" in focal.get("/reports/plan").text
 
 

@@ -208,19 +208,21 @@ def test_publishing_needs_staff_a_recent_login_and_is_audited(app, client, peopl
         services.accept(report.id, {}, actor("secretariat"))
         cycle_id = first.id
     log_in(client, "albania@example.org")
-    assert client.post(f"/review/cycles/{cycle_id}/publish").status_code in (403, 404)
+    assert client.post(f"/review/cycles/{cycle_id}/publish", data={"confirm": "y"}).status_code in (403, 404)
     client.get("/logout")
     log_in(client, "secretariat@example.org")
     with client.session_transaction() as session:
         session["authenticated_at"] = 0  # an old login
-    response = client.post(f"/review/cycles/{cycle_id}/publish")
+    response = client.post(f"/review/cycles/{cycle_id}/publish", data={"confirm": "y"})
     assert response.status_code == 302 and "/reauthenticate" in response.headers["Location"]
     with app.app_context():
         assert db.session.get(ReportingCycle, cycle_id).published_at is None
     with client.session_transaction() as session:
         session.pop("authenticated_at")
     log_in(client, "secretariat@example.org")
-    response = client.post(f"/review/cycles/{cycle_id}/publish", follow_redirects=True)
+    unconfirmed = client.post(f"/review/cycles/{cycle_id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was published: tick the box" in unconfirmed
+    response = client.post(f"/review/cycles/{cycle_id}/publish", data={"confirm": "y"}, follow_redirects=True)
     assert "is published" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(ReportingCycle, cycle_id).published_at is not None
@@ -229,7 +231,8 @@ def test_publishing_needs_staff_a_recent_login_and_is_audited(app, client, peopl
         told = db.session.execute(select(Notification.user_id).where(Notification.kind == "cycle_published"))
         focal_points = db.session.execute(select(User.id).where(User.role == Role.FOCAL_POINT)).scalars()
         assert sorted(told.scalars()) == sorted(focal_points)
-    again = client.post(f"/review/cycles/{cycle_id}/publish", follow_redirects=True).get_data(as_text=True)
+    again = client.post(f"/review/cycles/{cycle_id}/publish", data={"confirm": "y"}, follow_redirects=True)
+    again = again.get_data(as_text=True)
     assert "already published" in again
 
 

@@ -169,13 +169,12 @@ def test_the_loop_through_the_pages(app, focal, staff, people, cycle_id):
     assert focal.post(f"/reports/{report_id}", data=data).status_code == 302
     with staff.session_transaction() as session:
         session["authenticated_at"] = time.time() - 3600  # logged in an hour ago: accepting asks again
-    asked = staff.post(f"/review/reports/{report_id}", data={f"assessed-{first}": "in-progress", "accept-submit": "1"})
-    assert asked.status_code == 400 and "Enter your password" in asked.text
-    accepted = staff.post(
-        f"/review/reports/{report_id}",
-        data={f"assessed-{first}": "in-progress", "accept-submit": "1", "accept-password": PASSWORD},
-    )
-    assert accepted.status_code == 302
+    accept = {f"assessed-{first}": "in-progress", "accept-submit": "1", "accept-confirm": "y"}
+    asked = staff.post(f"/review/reports/{report_id}", data=accept)
+    assert asked.status_code == 302 and asked.headers["Location"] == "/reauthenticate"  # its own page, at the top
+    assert "Enter your password to accept the report of Albania." in staff.get("/reauthenticate").text
+    accepted = staff.post("/reauthenticate", data={"password": PASSWORD})
+    assert accepted.status_code == 302 and accepted.headers["Location"] == "/review/"
     with app.app_context():
         report = db.session.get(Report, report_id)
         assert report.state is ReportState.ACCEPTED
@@ -231,7 +230,8 @@ def test_the_changes_an_amendment_makes_are_shown(app, people, focal, staff, cyc
     report_id = start(focal, cycle_id)
     data = filled(focal.get(f"/reports/{report_id}").text)
     assert focal.post(f"/reports/{report_id}", data={**data, "send": "1"}).status_code == 302
-    assert staff.post(f"/review/reports/{report_id}", data={"accept-submit": "1"}).status_code == 302
+    accepted = staff.post(f"/review/reports/{report_id}", data={"accept-submit": "1", "accept-confirm": "y"})
+    assert accepted.status_code == 302
     amended = focal.post(f"/reports/{report_id}/amend")
     amendment_id = int(amended.headers["Location"].rsplit("/", 1)[1])
     page = focal.get(f"/reports/{amendment_id}").text

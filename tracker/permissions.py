@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 
+from . import pending
 from .models import Role, User
 from .scoping import country_scope, scoped
 from .services.accounts import record_denied_access
@@ -46,10 +47,19 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
-def recent_login_required(view: F) -> F:
-    """A sensitive action: the password must have been given in the last few minutes."""
-    view._recent_login = True  # type: ignore[attr-defined]
-    return view
+def recent_login_required(view: F | None = None, *, describe: Callable[..., str] | None = None) -> Any:
+    """A sensitive action: the password must have been given in the last few minutes.
+
+    ``describe(**view_args)`` says what a POST will do ("publish 2004 annual report"): the password
+    page shows it, then carries the action out (see ``pending``).
+    """
+
+    def decorate(view: F) -> F:
+        view._recent_login = True  # type: ignore[attr-defined]
+        view._describe = describe  # type: ignore[attr-defined]
+        return view
+
+    return decorate(view) if view is not None else decorate
 
 
 def access_of(endpoint: str) -> str | frozenset[Role] | None:
@@ -78,11 +88,24 @@ def enforce_access() -> Any:
         abort(403)
     view = current_app.view_functions[endpoint]
     if getattr(view, "_recent_login", False) and not login_is_recent():
-        return redirect(url_for("auth.reauthenticate", next=_here()))
+        describe = getattr(view, "_describe", None)
+        return ask_password(describe(**(request.view_args or {})) if describe else None)
     return None
 
 
+def ask_password(description: str | None = None) -> Response:
+    """Send an old login to the password page. A POST is kept and carried out after the password;
+    a GET (or a POST too large to keep) comes back to where it was."""
+    if request.method == "POST":
+        if pending.remember(description or "carry out that action", _here()):
+            return redirect(url_for("auth.reauthenticate"))
+        flash("Nothing was done yet: that form is too large to keep, so send it again after your password.", "warning")
+    pending.discard()  # an older pending action must not run after this prompt
+    return redirect(url_for("auth.reauthenticate", next=_here()))
+
+
 def login_is_recent(now: dt.datetime | None = None) -> bool:
+    """The password was given within REAUTH_MINUTES (at login or on the password page)."""
     now = now or dt.datetime.now(dt.UTC)
     authenticated_at = session.get("authenticated_at")
     window = current_app.config.get("REAUTH_MINUTES", RECENT_LOGIN.total_seconds() / 60) * 60

@@ -219,3 +219,20 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def make_login_stale(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    """Age the browser's login beyond REAUTH_MINUTES: re-sign its session cookie with the server's key."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask(__name__)
+    app.secret_key = server.env["TRACKER_SECRET_KEY"]
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert serializer is not None
+    page.wait_for_load_state("networkidle")  # a late response (the favicon) would set the old cookie again
+    context = page.context
+    cookie = next(c for c in context.cookies() if c["name"] == "session")
+    data = serializer.loads(cookie["value"])
+    data["authenticated_at"] = time.time() - 3600
+    context.add_cookies([{**cookie, "value": serializer.dumps(data)}])

@@ -21,14 +21,13 @@ ANSWER = "The decision is adopted, but no running service was shown: the assessm
 
 
 def publish(staff, base: str) -> None:  # type: ignore[no-untyped-def]
+    staff.check("#publish-confirm")  # publishing cannot be undone: the box says so
     with staff.expect_navigation():
         staff.get_by_role("button", name=f"Publish {CYCLE}").click()
-    if "/reauthenticate" in staff.url:  # a sensitive action: the password again
+    if "/reauthenticate" in staff.url:  # an old login: the password, then the cycle is published
         staff.fill("#password", DEMO_PASSWORD)
         with staff.expect_navigation():
-            staff.click("button[type=submit]")
-        with staff.expect_navigation():
-            staff.get_by_role("button", name=f"Publish {CYCLE}").click()
+            staff.click("button[type=submit].btn-primary")
 
 
 def test_focal_point_replies_secretariat_answers_publish_and_the_public_sees_both(fresh_server, chromium):

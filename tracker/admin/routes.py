@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import queries, services
 from ..audit import Actor
+from ..extensions import db
 from ..forms import ActionForm
 from ..links import external_url
-from ..models import Role
+from ..models import Role, User
 from ..permissions import STAFF, recent_login_required, roles_required
 from . import bp
 from .forms import AuditFilterForm, InviteForm, RoleForm
@@ -27,6 +30,16 @@ def _with_countries(form):  # type: ignore[no-untyped-def]
     return form
 
 
+def _on_account(verb: str) -> Callable[..., str]:
+    """What the password page says an action on a user account will do."""
+
+    def describe(user_id: int) -> str:
+        user = db.session.get(User, user_id)
+        return f"{verb} {user.email}" if user is not None else f"{verb} that user"
+
+    return describe
+
+
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users():  # type: ignore[no-untyped-def]
@@ -37,7 +50,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=lambda: f"invite {request.form.get('email', '').strip() or 'that person'}")
 def invite():  # type: ignore[no-untyped-def]
     form = _with_countries(InviteForm())
     if form.validate_on_submit():
@@ -66,7 +79,7 @@ def _user_action(user_id: int, operation, done: str):  # type: ignore[no-untyped
 
 @bp.post("/users/<int:user_id>/disable")
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=_on_account("disable the account of"))
 def disable(user_id: int):  # type: ignore[no-untyped-def]
     return _user_action(
         user_id, lambda: services.set_user_active(user_id, False, _actor()), "The account is disabled and logged out."
@@ -75,21 +88,21 @@ def disable(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<int:user_id>/enable")
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=_on_account("enable the account of"))
 def enable(user_id: int):  # type: ignore[no-untyped-def]
     return _user_action(user_id, lambda: services.set_user_active(user_id, True, _actor()), "The account is enabled.")
 
 
 @bp.post("/users/<int:user_id>/unlock")
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=_on_account("unlock the account of"))
 def unlock(user_id: int):  # type: ignore[no-untyped-def]
     return _user_action(user_id, lambda: services.unlock_user(user_id, _actor()), "The account is unlocked.")
 
 
 @bp.post("/users/<int:user_id>/role")
 @roles_required(Role.ADMIN)
-@recent_login_required
+@recent_login_required(describe=_on_account("change the role of"))
 def change_role(user_id: int):  # type: ignore[no-untyped-def]
     form = _with_countries(RoleForm())
     if not form.validate_on_submit():

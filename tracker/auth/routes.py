@@ -7,7 +7,8 @@ import datetime as dt
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import queries, services
+from .. import pending, queries, services
+from ..forms import ActionForm
 from ..models import Role
 from ..permissions import EVERY_ROLE, public, roles_required, safe_next
 from ..security import end_session, start_session
@@ -50,13 +51,40 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @roles_required(*EVERY_ROLE)
 def reauthenticate():  # type: ignore[no-untyped-def]
+    """The password again; then the interrupted action is carried out (or, for a page, back to it)."""
+    action = pending.current()
     form = ReauthenticateForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         if services.reauthenticate(current_user.id, form.password.data, request.remote_addr):
             session["authenticated_at"] = dt.datetime.now(dt.UTC).timestamp()
+            action = pending.take()
+            if action is not None:
+                return pending.replay(action)
             return redirect(safe_next(form.next.data, url_for("auth.account")))
-        form.password.errors = ["That password is not right."]
-    return render_template("auth/reauthenticate.html", form=form)
+        form.password.errors = [
+            f"That password is not right. Nothing was done yet: enter it again to {action.description}."
+            if action
+            else "That password is not right."
+        ]
+    back = action.back if action else form.next.data
+    return render_template(
+        "auth/reauthenticate.html",
+        form=form,
+        action=action,
+        cancel_form=ActionForm(),
+        back=safe_next(back, _home_for(current_user)),
+    )
+
+
+@bp.post("/reauthenticate/cancel")
+@roles_required(*EVERY_ROLE)
+def reauthenticate_cancel():  # type: ignore[no-untyped-def]
+    """Forget the interrupted action: nothing is done."""
+    action = pending.take()
+    back = action.back if action else None
+    if action is not None and ActionForm().validate_on_submit():
+        flash(f"Nothing was done: you cancelled “{action.description}”.", "info")
+    return redirect(safe_next(back, _home_for(current_user)))
 
 
 @bp.get("/account")

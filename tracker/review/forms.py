@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import DATE_BOUNDS, plausible_date
+from ..forms import DATE_BOUNDS, ActionForm, plausible_date
 
 MAX_COMMENT = 5000  # a reviewer's comment, on the report or one entry (the database's limit too)
 
@@ -61,5 +61,15 @@ class AcceptForm(FlaskForm):
     class Meta:
         csrf = False  # see ReturnForm
 
-    password = PasswordField("Your password, to confirm", validators=[Length(max=1024)])
+    confirm = BooleanField(
+        "I understand: accepting verifies every entry with the status I assessed and locks the report; "
+        "it cannot be undone.",
+        validators=[DataRequired("Tick the box to confirm you mean to accept.")],
+    )
     submit = SubmitField("Accept report")
+
+
+class PublishForm(ActionForm):
+    """Publishing cannot be undone: the box must be ticked (the browser asks for it; so does the view)."""
+
+    confirm = BooleanField(validators=[DataRequired("Tick the box to confirm you mean to publish.")])

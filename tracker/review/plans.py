@@ -10,18 +10,18 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import PasswordField, SubmitField, TextAreaField
+from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..audit import Actor
 from ..current import framework_or_503
 from ..extensions import db
 from ..models import NationalPlan, ReportState
-from ..permissions import STAFF, login_is_recent, roles_required
+from ..permissions import STAFF, ask_password, login_is_recent, roles_required
 from ..plans import Plan
 from ..public.plans import plan_view
 from ..queries import countries
-from ..services import DomainError, NotFound, reauthenticate
+from ..services import DomainError, NotFound
 from ..services.plans import accept_plan, plan_of, return_plan
 from . import bp
 
@@ -40,7 +40,6 @@ class AcceptPlanForm(FlaskForm):
     class Meta:
         csrf = False  # see ReturnPlanForm
 
-    password = PasswordField("Your password, to confirm")
     submit = SubmitField("Accept the plan")
 
 
@@ -126,16 +125,13 @@ def plan(plan_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         try:
             if accept_form.submit.data and accept_form.validate():
-                # publishing a plan, like accepting a report, asks a stale login for the password again
-                if not login_is_recent() and not reauthenticate(
-                    current_user.id, accept_form.password.data or "", request.remote_addr
-                ):
-                    accept_form.password.errors = ["Enter your password to accept: you logged in a while ago."]
-                    status = 400
-                else:
-                    accept_plan(record.id, _actor())
-                    flash(f"The plan of {record.country.name} is accepted: it is now public and locked.", "success")
-                    return redirect(url_for("review.plan", plan_id=plan_id))
+                # publishing a plan, like accepting a report, asks a stale login for the password
+                # again; the password page then carries this same POST out
+                if not login_is_recent():
+                    return ask_password(f"accept the plan of {record.country.name}")
+                accept_plan(record.id, _actor())
+                flash(f"The plan of {record.country.name} is accepted: it is now public and locked.", "success")
+                return redirect(url_for("review.plan", plan_id=plan_id))
             elif return_form.submit.data and return_form.validate():
                 return_plan(record.id, return_form.comment.data or "", _actor())
                 flash(f"The plan of {record.country.name} is returned with your comment.", "success")
@@ -162,7 +158,6 @@ def plan(plan_id: int):  # type: ignore[no-untyped-def]
         return_form=return_form,
         accept_form=accept_form,
         reviewable=record.state is ReportState.SUBMITTED,
-        needs_password=not login_is_recent(),
         changes=changes,
         **view,
     ), status

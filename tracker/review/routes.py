@@ -11,14 +11,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import plan_progress, queries, services, workbook
 from ..audit import Actor
 from ..exports import XLSX, tables_workbook
-from ..forms import ActionForm
 from ..installation import demonstration_name
 from ..models import PROGRESS_STATUSES, Report, ReportState
-from ..permissions import STAFF, get_scoped_or_404, login_is_recent, recent_login_required, roles_required
+from ..permissions import (
+    STAFF,
+    ask_password,
+    get_scoped_or_404,
+    login_is_recent,
+    recent_login_required,
+    roles_required,
+)
 from ..services.plans import plan_of, report_plan
 from ..services.reply_status import publication_blockers
 from . import bp
-from .forms import MAX_COMMENT, AcceptForm, CycleForm, ReturnForm
+from .forms import MAX_COMMENT, AcceptForm, CycleForm, PublishForm, ReturnForm
 
 
 def _actor() -> Actor:
@@ -76,7 +82,7 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
         reports=queries.cycle_reports(cycle_id),
         countries={c.code: c for c in queries.countries()},
         today=dt.date.today(),
-        publish_form=ActionForm(),
+        publish_form=PublishForm(),
         method=framework.methodology,
         blockers=publication_blockers(chosen),
         replies=queries.score_replies(cycle_id),
@@ -109,13 +115,23 @@ def cycle_submissions(cycle_id: int):  # type: ignore[no-untyped-def]
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _publishing(cycle_id: int) -> str:
+    """What the password page says Publish will do."""
+    cycle = queries.cycle(cycle_id)
+    return f"publish {cycle.name}" if cycle is not None else "publish this cycle"
+
+
 @bp.post("/cycles/<int:cycle_id>/publish")
 @roles_required(*STAFF)
-@recent_login_required
+@recent_login_required(describe=_publishing)
 def publish(cycle_id: int):  # type: ignore[no-untyped-def]
-    """Make the cycle's verified results public: asked for the password again if the login is old."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    """Make the cycle's verified results public, once the box is ticked; an old login gives the password first."""
+    form = PublishForm()
+    if not form.validate_on_submit():
+        if set(form.errors) != {"confirm"}:  # a bad token, not a box left unticked
+            abort(400)
+        flash("Nothing was published: tick the box to confirm that publishing cannot be undone.", "error")
+        return redirect(url_for("review.cycle", cycle_id=cycle_id, _anchor="publish-title"))
     try:
         cycle = services.publish_cycle(cycle_id, _actor())
     except services.NotFound:
@@ -149,21 +165,21 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
                 flash(f"The report of {report.country.name} is returned with your comments.", "success")
                 return redirect(url_for("review.queue"))
             if accept_form.submit.data and accept_form.validate():
-                if not login_is_recent() and not services.reauthenticate(
-                    current_user.id, accept_form.password.data or "", request.remote_addr
-                ):
-                    accept_form.password.errors = ["Enter your password to accept: you logged in a while ago."]
-                    status = 400
-                else:
-                    kinds = {
-                        item.id: request.form[f"kind-{item.id}"]
-                        for entry in report.entries
-                        for item in entry.evidence
-                        if f"kind-{item.id}" in request.form
-                    }
-                    services.accept(report.id, assessed, _actor(), kinds)
-                    flash(f"The report of {report.country.name} is accepted and locked.", "success")
-                    return redirect(url_for("review.queue"))
+                if not login_is_recent():  # the password page, then this same POST is carried out
+                    return ask_password(f"accept the report of {report.country.name}")
+                kinds = {
+                    item.id: request.form[f"kind-{item.id}"]
+                    for entry in report.entries
+                    for item in entry.evidence
+                    if f"kind-{item.id}" in request.form
+                }
+                services.accept(report.id, assessed, _actor(), kinds)
+                flash(f"The report of {report.country.name} is accepted and locked.", "success")
+                return redirect(url_for("review.queue"))
+            if accept_form.submit.data:
+                raise services.DomainError(
+                    "Nothing was accepted: tick the box beside “Accept report” to confirm it cannot be undone."
+                )
         except services.DomainError as error:
             flash(str(error), "error")
             status = 400
@@ -183,7 +199,6 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
         return_form=return_form,
         accept_form=accept_form,
         reviewable=report.state is ReportState.SUBMITTED,
-        needs_password=not login_is_recent(),
         indicators={i.id: i for i in framework.methodology.indicators},
         levels=framework.methodology.status_levels,
         kinds={k.id: k.label for k in framework.methodology.evidence.kinds},
