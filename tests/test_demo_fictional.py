@@ -84,7 +84,8 @@ REAL_NAME = re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name in REA
 # what only an invented report, score or count shows
 INVENTED = re.compile(
     r"\d+(\.\d+)?\s*%|\b\d+(\.\d+)? points?\b|\b(accepted|submitted|returned|draft|published results|"
-    r"victims? identified|Minimal|Partial|Substantial|Full|Limited|Moderate|Advanced)\b",
+    r"victims? identified|Minimal|Partial|Substantial|Full|Limited|Moderate|Advanced|overdue|not started|"
+    r"no plan yet|NR)\b",
     re.IGNORECASE,
 )
 
@@ -143,7 +144,8 @@ def pages_of(demo) -> dict[str, str]:
         client = demo.test_client()
         log_in(client, email, DEMO_PASSWORD)
         assert client.get("/account").status_code == 200, email
-        pages.update(crawl(client, ["/", "/reports", "/review", "/account"], limit=120))
+        starts = ["/", "/reports/", "/review/", "/review/cycles", "/review/scorecards/", "/review/plans/", "/account"]
+        pages.update(crawl(client, starts, limit=160))
     return pages
 
 
@@ -151,6 +153,7 @@ def test_no_page_puts_a_real_country_beside_an_invented_report_score_or_count(de
     pages = pages_of(demo)
     assert len(pages) > 80  # the crawl reached the country, commitment, report and review pages
     assert any("/review" in url for url in pages) and any("/reports/" in url for url in pages)
+    assert any(re.fullmatch(r"/review/cycles/\d+", url) and pages[url] for url in pages)  # each cycle's countries
     problems = {url: found for url, page in pages.items() if (found := invented_next_to_real(page))}
     assert not problems, problems
 

@@ -274,7 +274,7 @@ def test_the_secretariat_sees_the_region_heatmap_with_its_table(client, scored):
     assert 'data-figure="region-data"' in html
     assert 'data-link-base="/review/scores/"' in html
     assert f'href="/review/scores/{scored["cycle"]}/AL/verified/commitment/{scored["entry_code"]}"' in html
-    assert "/assets/plotly/" in html and "/js/charts.js" in html
+    assert "/vendor/plotly/plotly-cartesian-4.1.1.min.js" in html and "/js/charts.js" in html
     self_reported = client.get(f"/review/scores/?cycle={scored['cycle']}&basis=self-reported").get_data(as_text=True)
     assert "Self-reported scores count what each country reported" in self_reported
 

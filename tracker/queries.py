@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select, text
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from . import scoping
 from .extensions import db
 from .framework import Framework
 from .models import (
@@ -65,6 +66,12 @@ def database_answers() -> bool:
 
 def countries() -> list[Country]:
     return list(db.session.execute(select(Country).order_by(Country.name)).scalars())
+
+
+def reporting_countries() -> list[Country]:
+    """The countries listed as reporting (``scoping.reporting_countries``): on a demonstration
+    installation its fictional ones only."""
+    return scoping.reporting_countries(db.session)
 
 
 def users() -> list[User]:

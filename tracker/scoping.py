@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, scoped_session
 
-from .models import Role, User
+from .framework.codes import fictional
+from .models import Country, Installation, Role, User
 
 
 def country_scope(user: User) -> int | None:
@@ -27,3 +29,13 @@ def scoped(statement: Select[Any], country_column: Any, user: User) -> Select[An
     """Narrow a query to what ``user`` may see: their own country's rows for a focal point."""
     country_id = country_scope(user)
     return statement if country_id is None else statement.where(country_column == country_id)
+
+
+def reporting_countries(session: Session | scoped_session[Session]) -> list[Country]:
+    """The countries that report, are scored and are listed as reporting, in name order: all of them,
+    except on an installation that holds demonstration data, where only its fictional countries are.
+    Invented data never says anything of a real country, not even "not reported" or "overdue"."""
+    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
+    if session.execute(select(Installation.demonstration).where(Installation.id == 1)).scalar():
+        return [c for c in countries if fictional(c.code)]
+    return countries

@@ -25,7 +25,7 @@ def _actor() -> Actor:
 
 def _with_countries(form):  # type: ignore[no-untyped-def]
     form.country.choices = [SelectChoice("", "— none —")] + [
-        SelectChoice(c.code, f"{c.name} ({c.code})") for c in queries.countries()
+        SelectChoice(c.code, f"{c.name} ({c.code})") for c in queries.reporting_countries()
     ]
     return form
 

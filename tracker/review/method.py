@@ -101,7 +101,7 @@ def findings_page(cycle, withdrawing: int | None = None) -> str:  # type: ignore
         method=method,
         negatives=[n for n in method.negative_indicators if n.trigger == "finding"],
         findings=queries.findings(cycle.id),
-        countries=queries.countries(),
+        countries=queries.reporting_countries(),  # a demonstration records findings on fictional ones only
         form=ActionForm(),
         posted=request.form if withdrawing is None else {},
         withdrawing=withdrawing,

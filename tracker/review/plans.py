@@ -20,7 +20,7 @@ from ..models import NationalPlan, ReportState
 from ..permissions import STAFF, ask_password, login_is_recent, roles_required
 from ..plans import Plan
 from ..public.plans import plan_view
-from ..queries import countries
+from ..queries import reporting_countries
 from ..services import DomainError, NotFound
 from ..services.plans import accept_plan, plan_of, return_plan
 from . import bp
@@ -100,7 +100,7 @@ def plans():  # type: ignore[no-untyped-def]
         if record.state is ReportState.ACCEPTED:
             accepted[record.country_id] = record
     rows = []
-    for country in countries():
+    for country in reporting_countries():  # a demonstration lists its fictional countries only
         record = latest.get(country.id)
         rows.append(
             {

@@ -80,7 +80,7 @@ def cycle(cycle_id: int):  # type: ignore[no-untyped-def]
         cycle=chosen,
         framework=framework,
         reports=queries.cycle_reports(cycle_id),
-        countries={c.code: c for c in queries.countries()},
+        countries={c.code: c for c in queries.reporting_countries()},
         today=dt.date.today(),
         publish_form=PublishForm(),
         method=framework.methodology,

@@ -121,7 +121,7 @@ def explanation(cycle_id: int, code: str, basis: str, level: str, subject: str):
 @bp.get("/scorecards/")
 @roles_required(*STAFF)
 def scorecards():  # type: ignore[no-untyped-def]
-    cycles, countries = queries.cycles_by_period(), queries.countries()
+    cycles, countries = queries.cycles_by_period(), queries.reporting_countries()
     groups = {  # each cycle's peer groups: overall scores compare only within one
         cycle.id: stored.comparability_groups(services.framework_of(cycle), cycle, countries) for cycle in cycles
     }

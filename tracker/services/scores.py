@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from .. import published, queries
 from ..database import utcnow
-from ..framework import Framework, fictional
+from ..framework import Framework
 from ..framework.schema import Commitment as FrameworkCommitment
 from ..models import (
     ChartFigure,
@@ -38,13 +38,13 @@ from ..models import (
     Evidence,
     Finding,
     IndicatorValue,
-    Installation,
     Report,
     ReportingCycle,
     ReportState,
     ScoreRecompute,
     StoredScore,
 )
+from ..scoping import reporting_countries
 from ..scoring import BASES, CountryFacts, EntryFacts, FindingFacts, Score, comparability, score_country
 from ..scoring import charts as chartlib
 from ..scoring.comparability import PeerGroup
@@ -277,13 +277,9 @@ def recompute(
 
 
 def scored_countries(session: Session) -> list[Country]:
-    """The countries that get scores, in name order: all of them, except on an installation that holds
-    demonstration data, where only its fictional countries do. Invented data never gives a real
-    country a score, not even "not reported" (issue 18)."""
-    countries = list(session.execute(select(Country).order_by(Country.name)).scalars())
-    if session.execute(select(Installation.demonstration).where(Installation.id == 1)).scalar():
-        return [c for c in countries if fictional(c.code)]
-    return countries
+    """The countries that get scores (``scoping.reporting_countries``): on a demonstration installation
+    only its fictional ones, so invented data never gives a real country a score (issue 18)."""
+    return reporting_countries(session)
 
 
 def _cycle_facts(
