@@ -15,18 +15,20 @@ from tracker.passwords import MAX_LENGTH, hash_password, password_problem, verif
 from tracker.services import MAX_FAILED_LOGINS
 
 
-def test_login_then_account_page(client, people, app):
+def test_login_lands_on_the_persons_work_and_the_account_page_is_there(client, people, app):
     response = log_in(client, people["albania"])
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/reports/"  # a focal point's work: the country's reports
     page = client.get("/account")
     assert page.status_code == 200
     assert "Albania" in page.text and "Focal point" in page.text
     assert audit_actions(app)[-1] == "login"
 
 
-def test_admin_lands_on_users(client, people):
+def test_admin_lands_on_users_and_the_secretariat_on_the_review_queue(client, people, app):
     assert log_in(client, people["admin"]).headers["Location"] == "/admin/users"
+    other = app.test_client()
+    assert log_in(other, people["secretariat"]).headers["Location"] == "/review/"
 
 
 def test_email_is_not_case_sensitive(client, people):
@@ -119,15 +121,15 @@ def test_passwords_are_argon2id_hashes(app, people):
     [
         ("/framework/", "/framework/"),
         ("/account?tab=1", "/account?tab=1"),
-        ("//evil.example", "/account"),
-        ("https://evil.example/", "/account"),
-        ("/\\evil.example", "/account"),
-        ("javascript:alert(1)", "/account"),
-        ("evil.example", "/account"),
+        ("//evil.example", "/reports/"),
+        ("https://evil.example/", "/reports/"),
+        ("/\\evil.example", "/reports/"),
+        ("javascript:alert(1)", "/reports/"),
+        ("evil.example", "/reports/"),
         ("/%0d%0aSet-Cookie:x=1", "/%0d%0aSet-Cookie:x=1"),
     ],
 )
-def test_next_accepts_same_site_paths_only(client, people, target, expected):
+def test_next_accepts_same_site_paths_only(client, people, target, expected):  # else: the focal point's work
     response = log_in(client, people["albania"], next=target)
     assert response.headers["Location"] == expected
 

@@ -109,3 +109,28 @@ def test_the_cli_and_the_page(app, people, cycle_id):
     assert '1<span class="visually-hidden"> unread' in page
     client.post("/notifications/read")
     assert "unread</span>" not in client.get("/notifications").text
+
+
+def test_a_notification_opened_is_read_and_leads_to_its_page(app, people, cycle_id):
+    """Opening one notification marks it read (the others stay new); another person's cannot be opened."""
+    runner = app.test_cli_runner()
+    due = CYCLE["due_on"]
+    assert runner.invoke(args=["notify", "due", "--today", (due - dt.timedelta(days=3)).isoformat()]).exit_code == 0
+    with app.app_context():
+        mine = db.session.execute(
+            select(Notification).join(User, User.id == Notification.user_id).where(User.email == people["albania"])
+        ).scalar_one()
+        theirs = db.session.execute(
+            select(Notification).join(User, User.id == Notification.user_id).where(User.email == people["serbia"])
+        ).scalar_one()
+        mine_id, theirs_id, link = mine.id, theirs.id, mine.link
+    client = app.test_client()
+    log_in(client, people["albania"])
+    page = client.get("/notifications").text
+    assert f'action="/notifications/{mine_id}/open"' in page
+    opened = client.post(f"/notifications/{mine_id}/open")
+    assert opened.status_code == 302 and opened.headers["Location"] == link
+    assert "unread</span>" not in client.get("/notifications").text
+    assert client.post(f"/notifications/{theirs_id}/open").status_code == 404
+    with app.app_context():
+        assert db.session.get(Notification, theirs_id).read_at is None  # still new for its owner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from .. import pending, queries, services
@@ -21,7 +21,15 @@ LOGIN_FAILED = (
 
 
 def _home_for(user) -> str:  # type: ignore[no-untyped-def]
-    return url_for("admin.users") if user.role is Role.ADMIN else url_for("auth.account")
+    """Where a person's work is: the users for an administrator, the review queue for the secretariat,
+    the country's reports for a focal point."""
+    if user.role is Role.ADMIN:
+        return url_for("admin.users")
+    if user.role is Role.SECRETARIAT:
+        return url_for("review.queue")
+    if user.role is Role.FOCAL_POINT:
+        return url_for("reports.dashboard")
+    return url_for("auth.account")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -132,6 +140,18 @@ def invitation(token: str):  # type: ignore[no-untyped-def]
 @roles_required(*EVERY_ROLE)
 def notifications():  # type: ignore[no-untyped-def]
     return render_template("auth/notifications.html", items=queries.notifications(current_user.id))
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@roles_required(*EVERY_ROLE)
+def open_notification(notification_id: int):  # type: ignore[no-untyped-def]
+    """A notification opened is read: mark it, then go where it points (one of our own pages)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    link = services.open_notification(current_user.id, notification_id)
+    if link is None:
+        abort(404)
+    return redirect(safe_next(link, url_for("auth.notifications")))
 
 
 @bp.post("/notifications/read")

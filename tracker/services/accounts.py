@@ -311,6 +311,20 @@ def _user_or_error(user_id: int) -> User:
     return user
 
 
+def open_notification(user_id: int, notification_id: int) -> str | None:
+    """Mark one of the user's notifications read; its link (or "" when it has none), None if not theirs."""
+    session = db.session
+    with write_transaction(session):
+        notification = session.execute(
+            select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+        ).scalar_one_or_none()
+        if notification is None:
+            return None
+        if notification.read_at is None:
+            notification.read_at = utcnow()
+        return notification.link or ""
+
+
 def mark_notifications_read(user_id: int) -> int:
     """Mark every unread notification of the user as read; returns how many."""
     session = db.session
