@@ -49,3 +49,23 @@ def test_focal_points_cannot_open_the_secretariats_scores(served, page):
     log_in(page, served.base, "brenmoor@demo.example")
     response = page.goto(served.base + "/review/scores/")
     assert response.status in (403, 404)
+
+
+def test_chart_pages_fetch_nothing_from_the_network(served, chromium):
+    """plotly.js is vendored: its bundle holds a few https:// strings (the mode bar's logo link, with
+    the mode bar off; documentation addresses in error messages), and none of them is ever fetched.
+    Every request a chart page makes, charts drawn, goes to the app itself."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ("/", "/progress/?view=commitments", "/countries/QM/", "/statistics/"):
+        page.goto(served.base + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(served.base + "/")
+    page.wait_for_function("document.querySelector('#region-chart').dataset.drawn === 'true'")
+    page.wait_for_load_state("networkidle")
+    assert any("/vendor/plotly/" in url for url in requested)
+    outside = [url for url in requested if not url.startswith(served.base) and not url.startswith("data:")]
+    assert not outside, outside
+    context.close()
